@@ -1,0 +1,448 @@
+//! Configuration, parsed once from environment-style `KEY=value` settings into typed values.
+//!
+//! The policy crate never reads the environment: callers collect the settings (Lambda: the
+//! process environment at init; CLI: environment, `--env-file` and flags) into [`Settings`] and
+//! parse them here. Every `SMGUARD_*` key must be known, so that a misspelt setting fails at
+//! start-up instead of silently leaving a control at its default.
+
+use std::collections::BTreeMap;
+
+use crate::kms::KmsKeyRef;
+use crate::rules::{ControlMode, RuleId};
+
+/// Prefix of every smguard setting.
+pub const PREFIX: &str = "SMGUARD_";
+
+/// Per-rule modes: `rule=mode` pairs separated by commas.
+pub const CONTROLS: &str = "SMGUARD_CONTROLS";
+/// Approved KMS keys: key IDs, key ARNs, alias names or alias ARNs, comma-separated.
+pub const APPROVED_KMS_KEYS: &str = "SMGUARD_APPROVED_KMS_KEYS";
+/// Instance types (or `family.*` patterns) with local NVMe storage, exempt from volume keys.
+pub const LOCAL_STORAGE_INSTANCE_TYPES: &str = "SMGUARD_LOCAL_STORAGE_INSTANCE_TYPES";
+/// smguard's own principals (role ARNs); their calls are ignored.
+pub const GUARD_PRINCIPAL_ARNS: &str = "SMGUARD_GUARD_PRINCIPAL_ARNS";
+/// Whether a non-compliant notebook is deleted once it is stopped.
+pub const DELETE_NONCOMPLIANT_NOTEBOOKS: &str = "SMGUARD_DELETE_NONCOMPLIANT_NOTEBOOKS";
+
+/// The keys [`PolicyConfig::from_settings`] reads.
+pub const POLICY_KEYS: &[&str] = &[
+    CONTROLS,
+    APPROVED_KMS_KEYS,
+    LOCAL_STORAGE_INSTANCE_TYPES,
+    GUARD_PRINCIPAL_ARNS,
+    DELETE_NONCOMPLIANT_NOTEBOOKS,
+];
+
+/// Global remediation mode of the Lambda functions: `enforce` or `dry-run`.
+pub const MODE: &str = "SMGUARD_MODE";
+/// SNS topic that receives alerts.
+pub const ALERT_TOPIC_ARN: &str = "SMGUARD_ALERT_TOPIC_ARN";
+
+/// Every setting any smguard program reads. Programs reject other `SMGUARD_*` keys, so that a
+/// misspelt setting fails at start-up; the CLI accepts a Lambda function's env file as is.
+pub const KNOWN_KEYS: &[&str] = &[
+    CONTROLS,
+    APPROVED_KMS_KEYS,
+    LOCAL_STORAGE_INSTANCE_TYPES,
+    GUARD_PRINCIPAL_ARNS,
+    DELETE_NONCOMPLIANT_NOTEBOOKS,
+    MODE,
+    ALERT_TOPIC_ARN,
+];
+
+/// SageMaker ML instance families with local NVMe instance storage, for which AWS rejects a
+/// volume KMS key (see the `VolumeKmsKeyId` API documentation and "Instance store volumes").
+pub const DEFAULT_LOCAL_STORAGE_INSTANCE_TYPES: &[&str] = &[
+    "ml.c5d.*",
+    "ml.m5d.*",
+    "ml.r5d.*",
+    "ml.c6id.*",
+    "ml.m6id.*",
+    "ml.r6id.*",
+    "ml.g4dn.*",
+    "ml.g4ad.*",
+    "ml.g5.*",
+    "ml.g6.*",
+    "ml.g6e.*",
+    "ml.gr6.*",
+    "ml.p3dn.*",
+    "ml.p4d.*",
+    "ml.p4de.*",
+    "ml.p5.*",
+    "ml.p5e.*",
+    "ml.p5en.*",
+    "ml.trn1.*",
+    "ml.trn1n.*",
+    "ml.trn2.*",
+];
+
+/// A configuration problem, naming the setting.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("missing required setting `{key}`")]
+    Missing { key: String },
+    #[error("invalid `{key}`: {reason}")]
+    Invalid { key: String, reason: String },
+    #[error("unknown setting `{key}` (known: {known})")]
+    Unknown { key: String, known: String },
+    #[error("line {line} of `{file}` is not `KEY=value`")]
+    EnvFileSyntax { file: String, line: usize },
+}
+
+/// Raw `SMGUARD_*` settings. Blank values count as unset.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    values: BTreeMap<String, String>,
+}
+
+impl Settings {
+    /// Keeps the `SMGUARD_*` pairs, e.g. of `std::env::vars()`.
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+        let mut settings = Settings::default();
+        settings.extend(pairs);
+        settings
+    }
+
+    /// Adds or replaces settings; later pairs win.
+    pub fn extend<K: Into<String>, V: Into<String>>(&mut self, pairs: impl IntoIterator<Item = (K, V)>) {
+        for (key, value) in pairs {
+            let key = key.into();
+            if key.starts_with(PREFIX) {
+                self.values.insert(key, value.into());
+            }
+        }
+    }
+
+    /// Parses an env file: `KEY=value` lines, `#` comments, blank lines, optional `export `
+    /// and optional matching quotes around the value. `file` names it in errors.
+    pub fn parse_env_file(text: &str, file: &str) -> Result<Self, ConfigError> {
+        let mut pairs = Vec::new();
+        for (index, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let line = line.strip_prefix("export ").unwrap_or(line);
+            let Some((key, value)) = line.split_once('=') else {
+                return Err(ConfigError::EnvFileSyntax {
+                    file: file.to_owned(),
+                    line: index + 1,
+                });
+            };
+            let key = key.trim();
+            if key.is_empty() || key.contains(char::is_whitespace) {
+                return Err(ConfigError::EnvFileSyntax {
+                    file: file.to_owned(),
+                    line: index + 1,
+                });
+            }
+            let value = value.trim();
+            let value = ['"', '\'']
+                .iter()
+                .find_map(|q| value.strip_prefix(*q).and_then(|v| v.strip_suffix(*q)))
+                .unwrap_or(value);
+            pairs.push((key.to_owned(), value.to_owned()));
+        }
+        Ok(Settings::from_pairs(pairs))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.values.get(key).map(|v| v.trim()).filter(|v| !v.is_empty())
+    }
+
+    pub fn set(&mut self, key: &str, value: impl Into<String>) {
+        self.values.insert(key.to_owned(), value.into());
+    }
+
+    /// Fails on the first `SMGUARD_*` key that is not in `known`.
+    pub fn reject_unknown(&self, known: &[&str]) -> Result<(), ConfigError> {
+        match self.values.keys().find(|key| !known.contains(&key.as_str())) {
+            Some(key) => Err(ConfigError::Unknown {
+                key: key.clone(),
+                known: known.join(", "),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// A comma-separated list; empty items are skipped.
+    pub fn list(&self, key: &str) -> Vec<&str> {
+        self.get(key)
+            .map(|v| v.split(',').map(str::trim).filter(|item| !item.is_empty()).collect())
+            .unwrap_or_default()
+    }
+
+    /// `true`/`false` (also `1`/`0`, `yes`/`no`); `default` when unset.
+    pub fn flag(&self, key: &str, default: bool) -> Result<bool, ConfigError> {
+        match self.get(key).map(str::to_ascii_lowercase).as_deref() {
+            None => Ok(default),
+            Some("true" | "1" | "yes") => Ok(true),
+            Some("false" | "0" | "no") => Ok(false),
+            Some(other) => Err(ConfigError::Invalid {
+                key: key.to_owned(),
+                reason: format!("`{other}` is not `true` or `false`"),
+            }),
+        }
+    }
+}
+
+/// An instance type, or a family pattern ending in `.*` (`ml.g5.*`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstanceTypePattern(String);
+
+impl InstanceTypePattern {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let valid = !text.is_empty()
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '*'))
+            && (!text.contains('*') || (text.ends_with(".*") && text.matches('*').count() == 1));
+        if valid {
+            Ok(InstanceTypePattern(text.to_owned()))
+        } else {
+            Err(format!("`{text}` is not an instance type or a `family.*` pattern"))
+        }
+    }
+
+    pub fn matches(&self, instance_type: &str) -> bool {
+        match self.0.strip_suffix('*') {
+            Some(prefix) => instance_type.starts_with(prefix),
+            None => self.0 == instance_type,
+        }
+    }
+}
+
+/// What the rules and the response plan are configured with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyConfig {
+    controls: BTreeMap<RuleId, ControlMode>,
+    /// Empty: `encryption.approved-key` is not evaluated.
+    pub approved_kms_keys: Vec<KmsKeyRef>,
+    pub local_storage_instance_types: Vec<InstanceTypePattern>,
+    /// Calls by these principals are smguard's own and are ignored.
+    pub guard_principal_arns: Vec<String>,
+    pub delete_noncompliant_notebooks: bool,
+}
+
+impl Default for PolicyConfig {
+    fn default() -> Self {
+        PolicyConfig {
+            controls: RuleId::ALL
+                .into_iter()
+                .map(|r| (r, r.definition().default_mode))
+                .collect(),
+            approved_kms_keys: Vec::new(),
+            local_storage_instance_types: DEFAULT_LOCAL_STORAGE_INSTANCE_TYPES
+                .iter()
+                .map(|t| InstanceTypePattern((*t).to_owned()))
+                .collect(),
+            guard_principal_arns: Vec::new(),
+            delete_noncompliant_notebooks: false,
+        }
+    }
+}
+
+impl PolicyConfig {
+    /// Parses the policy's settings ([`POLICY_KEYS`]); other keys are left to the caller, which
+    /// should reject unknown ones with [`Settings::reject_unknown`].
+    pub fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
+        let mut config = PolicyConfig::default();
+        for pair in settings.list(CONTROLS) {
+            let (rule, mode) = parse_control(pair).map_err(|reason| ConfigError::Invalid {
+                key: CONTROLS.to_owned(),
+                reason,
+            })?;
+            config.set_mode(rule, mode);
+        }
+        config.approved_kms_keys = settings
+            .list(APPROVED_KMS_KEYS)
+            .into_iter()
+            .map(KmsKeyRef::parse)
+            .collect::<Result<_, _>>()
+            .map_err(|error| ConfigError::Invalid {
+                key: APPROVED_KMS_KEYS.to_owned(),
+                reason: error.to_string(),
+            })?;
+        if settings.get(LOCAL_STORAGE_INSTANCE_TYPES).is_some() {
+            config.local_storage_instance_types = settings
+                .list(LOCAL_STORAGE_INSTANCE_TYPES)
+                .into_iter()
+                .map(InstanceTypePattern::parse)
+                .collect::<Result<_, _>>()
+                .map_err(|reason| ConfigError::Invalid {
+                    key: LOCAL_STORAGE_INSTANCE_TYPES.to_owned(),
+                    reason,
+                })?;
+        }
+        config.guard_principal_arns = settings
+            .list(GUARD_PRINCIPAL_ARNS)
+            .into_iter()
+            .map(|arn| match crate::arn::Arn::parse(arn) {
+                Some(parsed) if matches!(parsed.service, "iam" | "sts") => Ok(arn.to_owned()),
+                _ => Err(ConfigError::Invalid {
+                    key: GUARD_PRINCIPAL_ARNS.to_owned(),
+                    reason: format!("`{arn}` is not an IAM or STS principal ARN"),
+                }),
+            })
+            .collect::<Result<_, _>>()?;
+        config.delete_noncompliant_notebooks = settings.flag(DELETE_NONCOMPLIANT_NOTEBOOKS, false)?;
+        Ok(config)
+    }
+
+    /// The mode of `rule`.
+    pub fn mode(&self, rule: RuleId) -> ControlMode {
+        self.controls
+            .get(&rule)
+            .copied()
+            .unwrap_or(rule.definition().default_mode)
+    }
+
+    pub fn set_mode(&mut self, rule: RuleId, mode: ControlMode) {
+        self.controls.insert(rule, mode);
+    }
+
+    pub fn has_local_storage(&self, instance_type: &str) -> bool {
+        self.local_storage_instance_types
+            .iter()
+            .any(|p| p.matches(instance_type))
+    }
+}
+
+/// Parses `rule=mode`.
+pub fn parse_control(pair: &str) -> Result<(RuleId, ControlMode), String> {
+    let (rule, mode) = pair
+        .split_once('=')
+        .ok_or_else(|| format!("`{pair}` is not `rule=mode`"))?;
+    let rule = rule.trim().parse::<RuleId>().map_err(|error| {
+        let known: Vec<&str> = RuleId::ALL.iter().map(|r| r.as_str()).collect();
+        format!("{error} (known: {})", known.join(", "))
+    })?;
+    Ok((rule, mode.trim().parse()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(pairs: &[(&str, &str)]) -> Settings {
+        Settings::from_pairs(pairs.iter().copied())
+    }
+
+    #[test]
+    fn defaults_follow_the_catalogue() {
+        let config = PolicyConfig::from_settings(&Settings::default()).unwrap();
+        assert_eq!(config.mode(RuleId::VpcRequired), ControlMode::Enforce);
+        assert_eq!(config.mode(RuleId::IsolationRequired), ControlMode::Report);
+        assert!(config.approved_kms_keys.is_empty());
+        assert!(config.has_local_storage("ml.g5.xlarge"));
+        assert!(!config.has_local_storage("ml.m5.xlarge"));
+        assert!(!config.delete_noncompliant_notebooks);
+    }
+
+    #[test]
+    fn parses_every_policy_setting() {
+        let config = PolicyConfig::from_settings(&settings(&[
+            (
+                CONTROLS,
+                "network.isolation-required=enforce, notebook.root-access-disabled=off",
+            ),
+            (
+                APPROVED_KMS_KEYS,
+                "alias/ml, arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/abc",
+            ),
+            (LOCAL_STORAGE_INSTANCE_TYPES, "ml.p4d.24xlarge,ml.g5.*"),
+            (GUARD_PRINCIPAL_ARNS, "arn:aws-us-gov:iam::111122223333:role/smguard"),
+            (DELETE_NONCOMPLIANT_NOTEBOOKS, "TRUE"),
+        ]))
+        .unwrap();
+        assert_eq!(config.mode(RuleId::IsolationRequired), ControlMode::Enforce);
+        assert_eq!(config.mode(RuleId::RootAccessDisabled), ControlMode::Off);
+        assert_eq!(config.mode(RuleId::VpcRequired), ControlMode::Enforce);
+        assert_eq!(config.approved_kms_keys.len(), 2);
+        assert!(config.has_local_storage("ml.p4d.24xlarge"));
+        assert!(config.has_local_storage("ml.g5.2xlarge"));
+        assert!(
+            !config.has_local_storage("ml.g4dn.xlarge"),
+            "the setting replaces the default list"
+        );
+        assert_eq!(config.guard_principal_arns.len(), 1);
+        assert!(config.delete_noncompliant_notebooks);
+    }
+
+    #[test]
+    fn errors_name_the_setting_and_the_bad_value() {
+        let cases = [
+            (
+                CONTROLS,
+                "network.vpc=enforce",
+                "invalid `SMGUARD_CONTROLS`: unknown rule `network.vpc`",
+            ),
+            (
+                CONTROLS,
+                "network.vpc-required",
+                "`network.vpc-required` is not `rule=mode`",
+            ),
+            (CONTROLS, "network.vpc-required=block", "unknown mode `block`"),
+            (
+                APPROVED_KMS_KEYS,
+                "alias/",
+                "invalid `SMGUARD_APPROVED_KMS_KEYS`: `alias/` is not a KMS key",
+            ),
+            (
+                LOCAL_STORAGE_INSTANCE_TYPES,
+                "ml.*.xlarge",
+                "`ml.*.xlarge` is not an instance type",
+            ),
+            (
+                GUARD_PRINCIPAL_ARNS,
+                "smguard-role",
+                "`smguard-role` is not an IAM or STS principal ARN",
+            ),
+            (
+                DELETE_NONCOMPLIANT_NOTEBOOKS,
+                "maybe",
+                "`maybe` is not `true` or `false`",
+            ),
+        ];
+        for (key, value, expected) in cases {
+            let error = PolicyConfig::from_settings(&settings(&[(key, value)])).unwrap_err();
+            assert!(
+                error.to_string().contains(expected),
+                "{error} does not contain {expected}"
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_misspelt_keys_but_ignores_other_programs_variables() {
+        let s = settings(&[("SMGUARD_APPROVED_KMS_KEY", "alias/x"), ("PATH", "/bin")]);
+        let error = s.reject_unknown(POLICY_KEYS).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("unknown setting `SMGUARD_APPROVED_KMS_KEY`")
+        );
+        assert!(settings(&[("HOME", "/root")]).reject_unknown(POLICY_KEYS).is_ok());
+    }
+
+    #[test]
+    fn reads_env_files() {
+        let s = Settings::parse_env_file(
+            "# comment\n\nexport SMGUARD_APPROVED_KMS_KEYS=\"alias/a,alias/b\"\nSMGUARD_CONTROLS='network.isolation-required=off'\n",
+            "x.env",
+        )
+        .unwrap();
+        assert_eq!(s.list(APPROVED_KMS_KEYS), vec!["alias/a", "alias/b"]);
+        assert_eq!(s.get(CONTROLS), Some("network.isolation-required=off"));
+        let error = Settings::parse_env_file("SMGUARD_CONTROLS\n", "x.env").unwrap_err();
+        assert_eq!(error.to_string(), "line 1 of `x.env` is not `KEY=value`");
+    }
+
+    #[test]
+    fn blank_values_are_unset() {
+        let s = settings(&[(APPROVED_KMS_KEYS, "  "), (DELETE_NONCOMPLIANT_NOTEBOOKS, "")]);
+        let config = PolicyConfig::from_settings(&s).unwrap();
+        assert!(config.approved_kms_keys.is_empty());
+        assert!(!config.delete_noncompliant_notebooks);
+    }
+}

@@ -1,0 +1,172 @@
+use super::*;
+use crate::config::Settings;
+use crate::model::{NetworkAttachment, Observed, Origin, Resource, Scope, Setting, SourceKind, Status};
+
+fn resource(kind: ResourceKind, status: Option<&str>) -> Resource {
+    let origin = Origin {
+        source: SourceKind::Describe,
+        name: "test".into(),
+        event_id: None,
+        time: None,
+    };
+    let mut r = Resource::new(kind, "r", Scope::Whole, origin);
+    r.status = status.map(|s| Status {
+        value: s.into(),
+        lifecycle: Lifecycle::of(s),
+        inferred: false,
+    });
+    r
+}
+
+fn non_vpc(mut r: Resource) -> Resource {
+    r.networks = vec![Setting::new("VpcConfig", Observed::Defaulted(NetworkAttachment::NoVpc))];
+    r
+}
+
+fn actions(r: &Resource, config: &PolicyConfig) -> Vec<&'static str> {
+    decide_resource(r, config).2.into_iter().map(Action::as_str).collect()
+}
+
+#[test]
+fn notebooks_are_contained_according_to_their_status() {
+    let config = PolicyConfig::default();
+    let deleting = PolicyConfig::from_settings(&Settings::from_pairs([(
+        "SMGUARD_DELETE_NONCOMPLIANT_NOTEBOOKS",
+        "true",
+    )]))
+    .unwrap();
+    let cases = [
+        (
+            Some("Pending"),
+            vec!["stop_notebook_instance_when_in_service", "alert"],
+            None,
+        ),
+        (Some("InService"), vec!["stop_notebook_instance", "alert"], None),
+        (None, vec!["stop_notebook_instance", "alert"], None),
+        (Some("Stopping"), vec!["alert"], None),
+        (Some("Updating"), vec!["alert"], None),
+        (
+            Some("Stopped"),
+            vec!["alert"],
+            Some(vec!["delete_notebook_instance", "alert"]),
+        ),
+        (
+            Some("Failed"),
+            vec!["alert"],
+            Some(vec!["delete_notebook_instance", "alert"]),
+        ),
+        (Some("Deleting"), vec!["alert"], Some(vec!["alert"])),
+    ];
+    for (status, expected, expected_when_deleting) in cases {
+        let r = non_vpc(resource(ResourceKind::NotebookInstance, status));
+        assert_eq!(actions(&r, &config), expected, "{status:?}");
+        assert_eq!(
+            actions(&r, &deleting),
+            expected_when_deleting.unwrap_or(expected.clone()),
+            "{status:?}"
+        );
+    }
+}
+
+#[test]
+fn jobs_are_stopped_only_while_they_run() {
+    let config = PolicyConfig::default();
+    for (kind, action) in [
+        (ResourceKind::TrainingJob, "stop_training_job"),
+        (ResourceKind::ProcessingJob, "stop_processing_job"),
+        (ResourceKind::HyperParameterTuningJob, "stop_hyper_parameter_tuning_job"),
+        (ResourceKind::TransformJob, "stop_transform_job"),
+        (ResourceKind::CompilationJob, "stop_compilation_job"),
+        (ResourceKind::AutoMlJob, "stop_auto_ml_job"),
+        (ResourceKind::LabelingJob, "stop_labeling_job"),
+    ] {
+        for status in [
+            None,
+            Some("InProgress"),
+            Some("INPROGRESS"),
+            Some("STARTING"),
+            Some("Initializing"),
+        ] {
+            assert_eq!(
+                actions(&non_vpc(resource(kind, status)), &config),
+                vec![action, "alert"],
+                "{kind} {status:?}"
+            );
+        }
+        for status in [
+            "Completed",
+            "COMPLETED",
+            "Failed",
+            "Stopped",
+            "STOPPING",
+            "Stopping",
+            "Deleting",
+        ] {
+            assert_eq!(
+                actions(&non_vpc(resource(kind, Some(status))), &config),
+                vec!["alert"],
+                "{kind} {status}"
+            );
+        }
+    }
+}
+
+#[test]
+fn models_and_endpoint_configs_are_deleted_and_domains_only_alerted() {
+    let config = PolicyConfig::default();
+    assert_eq!(
+        actions(&non_vpc(resource(ResourceKind::Model, None)), &config),
+        vec!["delete_model", "alert"]
+    );
+    assert_eq!(
+        actions(&non_vpc(resource(ResourceKind::EndpointConfig, None)), &config),
+        vec!["delete_endpoint_config", "alert"]
+    );
+    assert_eq!(
+        actions(&non_vpc(resource(ResourceKind::Domain, Some("InService"))), &config),
+        vec!["alert"]
+    );
+}
+
+#[test]
+fn outcomes_follow_findings_then_undetermined_fields() {
+    let config = PolicyConfig::default();
+    let compliant = resource(ResourceKind::Model, None);
+    assert_eq!(decide_resource(&compliant, &config).0, Outcome::Compliant);
+    assert!(actions(&compliant, &config).is_empty());
+    let mut unknown = resource(ResourceKind::Model, None);
+    unknown.networks = vec![Setting::new("VpcConfig", Observed::Unknown)];
+    assert_eq!(decide_resource(&unknown, &config).0, Outcome::Unevaluable);
+    assert_eq!(
+        actions(&unknown, &config),
+        vec!["alert"],
+        "an unknown is alerted, never contained"
+    );
+    let mut both = non_vpc(resource(ResourceKind::Model, None));
+    both.network_isolation = vec![Setting::new("EnableNetworkIsolation", Observed::Unknown)];
+    assert_eq!(decide_resource(&both, &config).0, Outcome::NonCompliant);
+}
+
+#[test]
+fn report_only_findings_alert_without_containment() {
+    let mut r = resource(ResourceKind::TrainingJob, Some("InProgress"));
+    r.network_isolation = vec![Setting::new("EnableNetworkIsolation", Observed::Explicit(false))];
+    assert_eq!(actions(&r, &PolicyConfig::default()), vec!["alert"]);
+}
+
+#[test]
+fn unevaluable_events_explain_what_is_missing() {
+    let event = r#"{"version":"0","id":"e","detail-type":"SageMaker Training Job State Change","source":"aws.sagemaker",
+        "account":"1","region":"us-gov-west-1","resources":[],
+        "detail":{"TrainingJobName":"t","TrainingJobStatus":"Completed"}}"#;
+    let decision = assess(event, &PolicyConfig::default());
+    assert_eq!(decision.outcome, Outcome::Unevaluable);
+    assert_eq!(decision.response, vec![Action::Alert]);
+    assert_eq!(
+        decision.reason.as_deref(),
+        Some(
+            "the event does not carry `VpcConfig`, `EnableNetworkIsolation`, `EnableInterContainerTrafficEncryption`, \
+             `ResourceConfig.VolumeKmsKeyId`, `OutputDataConfig.KmsKeyId`: describe the resource to decide"
+        )
+    );
+}

@@ -1,0 +1,1357 @@
+//! The security-relevant fields of each SageMaker API, in one camelCase shape per kind.
+//!
+//! CloudTrail renders `requestParameters` by lower-casing the first letter of every API member
+//! name (`VolumeKmsKeyId` → `volumeKmsKeyId`); state-change events use the `Describe*` names
+//! (PascalCase), which [`super::native`] camel-cases the same way; the `Describe*` adapters
+//! fill these structs from SDK types. So each kind has one spec and one mapping into the model,
+//! whatever the source. Only what a rule, an alert or a response needs is modelled; unknown keys
+//! are ignored (SageMaker adds service-side keys to `requestParameters`).
+//!
+//! How an absent field is read depends on the source ([`Absent`]): the AWS default for a
+//! Create call or a `Describe*` response, unknown for a state-change event, unchanged for an
+//! `Update*` call.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::lenient::opt_bool;
+use crate::model::{
+    FieldName, KeyPurpose, KeySetting, NetworkAttachment, Observed, Origin, Resource, ResourceKind, ResourceRef,
+    S3Output, Scope, Setting,
+};
+
+/// What an absent field means for a source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Absent {
+    /// The AWS default (Create calls, `Describe*` responses).
+    Default,
+    /// Not carried by the source (state-change events).
+    Unknown,
+    /// Left as it was (`Update*` calls): the field is not part of the change.
+    Unchanged,
+}
+
+impl Absent {
+    fn observe<T>(self, value: Option<T>, default: T) -> Option<Observed<T>> {
+        match (value, self) {
+            (Some(value), _) => Some(Observed::Explicit(value)),
+            (None, Absent::Default) => Some(Observed::Defaulted(default)),
+            (None, Absent::Unknown) => Some(Observed::Unknown),
+            (None, Absent::Unchanged) => None,
+        }
+    }
+}
+
+/// A spec lacks a field the resource cannot do without.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpecError {
+    /// The name (or, for domains, the ID) is missing or empty.
+    MissingName(&'static str),
+    /// A field the API always has is missing: the record is truncated or not what it claims.
+    MissingRequired(&'static str),
+}
+
+/// The fields of one kind's API that smguard reads.
+pub trait ResourceSpec: for<'de> Deserialize<'de> {
+    const KIND: ResourceKind;
+    /// The camelCase name of the field that names the resource.
+    const NAME_FIELD: &'static str;
+    fn name(&self) -> Option<&str>;
+    fn arn(&self) -> Option<&str> {
+        None
+    }
+    fn id(&self) -> Option<&str> {
+        None
+    }
+    /// The status word, when the source carries one.
+    fn status(&self) -> Option<&str> {
+        None
+    }
+    /// The first field a Create call always has that this spec lacks.
+    fn missing_required(&self) -> Option<&'static str>;
+    /// Moves this spec's facts into the resource.
+    fn collect(self, facts: &mut Facts<'_>);
+}
+
+/// Builds the resource a spec describes; `absent` says how to read missing fields.
+pub fn build<S: ResourceSpec>(spec: S, absent: Absent, scope: Scope, origin: Origin) -> Result<Resource, SpecError> {
+    let name = spec
+        .name()
+        .filter(|name| !name.trim().is_empty())
+        .ok_or(SpecError::MissingName(S::NAME_FIELD))?;
+    if absent == Absent::Default
+        && let Some(field) = spec.missing_required()
+    {
+        return Err(SpecError::MissingRequired(field));
+    }
+    let mut resource = Resource::new(S::KIND, name, scope, origin);
+    resource.arn = spec.arn().map(str::to_owned);
+    resource.id = spec.id().map(str::to_owned);
+    spec.collect(&mut Facts {
+        absent,
+        resource: &mut resource,
+    });
+    Ok(resource)
+}
+
+/// `prefix` + `name`, allocating only for prefixed fields (inside lists).
+fn field(prefix: &str, name: &'static str) -> FieldName {
+    if prefix.is_empty() {
+        FieldName::Borrowed(name)
+    } else {
+        FieldName::Owned(format!("{prefix}{name}"))
+    }
+}
+
+/// Collects a spec's fields into a resource under one reading of absent fields.
+#[derive(Debug)]
+pub struct Facts<'r> {
+    absent: Absent,
+    resource: &'r mut Resource,
+}
+
+impl Facts<'_> {
+    fn network(&mut self, field: impl Into<FieldName>, vpc: Option<VpcConfig>) {
+        let attachment = vpc.map(|vpc| NetworkAttachment::CustomerVpc {
+            // `Subnets` is required inside `VpcConfig`: missing means none.
+            subnets: Some(non_blank_list(vpc.subnets)),
+            security_groups: vpc.security_group_ids.unwrap_or_default(),
+        });
+        self.attachment(field, attachment, NetworkAttachment::NoVpc);
+    }
+
+    fn attachment(
+        &mut self,
+        field: impl Into<FieldName>,
+        value: Option<NetworkAttachment>,
+        default: NetworkAttachment,
+    ) {
+        if let Some(observed) = self.absent.observe(value, default) {
+            self.resource.networks.push(Setting::new(field, observed));
+        }
+    }
+
+    fn network_isolation(&mut self, field: impl Into<FieldName>, value: Option<bool>) {
+        if let Some(observed) = self.absent.observe(value, false) {
+            self.resource.network_isolation.push(Setting::new(field, observed));
+        }
+    }
+
+    fn inter_container_encryption(&mut self, field: impl Into<FieldName>, value: Option<bool>) {
+        if let Some(observed) = self.absent.observe(value, false) {
+            self.resource
+                .inter_container_encryption
+                .push(Setting::new(field, observed));
+        }
+    }
+
+    fn text(&self, field: &'static str, value: Option<String>, default: &str) -> Option<Setting<String>> {
+        self.absent
+            .observe(non_blank(value), default.to_owned())
+            .map(|observed| Setting::new(field, observed))
+    }
+
+    fn key(
+        &mut self,
+        field: impl Into<FieldName>,
+        purpose: KeyPurpose,
+        value: Option<String>,
+        instance_types: Vec<String>,
+    ) {
+        self.key_as(self.absent, field, purpose, value, instance_types);
+    }
+
+    /// A key inside an optional structure (`DataCaptureConfig.KmsKeyId`): without the structure
+    /// there is nothing to encrypt, unless the source may simply not carry it. An `Update*` call
+    /// that restates the structure replaces it whole, so inside it an absent key is unset.
+    fn key_within(
+        &mut self,
+        parent_present: bool,
+        field: impl Into<FieldName>,
+        purpose: KeyPurpose,
+        value: Option<String>,
+        instance_types: Vec<String>,
+    ) {
+        let absent = match (parent_present, self.absent) {
+            (true, Absent::Unchanged) => Absent::Default,
+            (true, absent) | (false, absent @ Absent::Unknown) => absent,
+            (false, Absent::Default | Absent::Unchanged) => return,
+        };
+        self.key_as(absent, field, purpose, value, instance_types);
+    }
+
+    fn key_as(
+        &mut self,
+        absent: Absent,
+        field: impl Into<FieldName>,
+        purpose: KeyPurpose,
+        value: Option<String>,
+        instance_types: Vec<String>,
+    ) {
+        if let Some(key) = absent.observe(non_blank(value).map(Some), None) {
+            self.resource.keys.push(KeySetting {
+                field: field.into(),
+                purpose,
+                key,
+                instance_types,
+            });
+        }
+    }
+
+    fn s3(&mut self, field: impl Into<FieldName>, uri: Option<String>) {
+        if let Some(uri) = non_blank(uri) {
+            self.resource.s3_outputs.push(S3Output {
+                field: field.into(),
+                uri,
+            });
+        }
+    }
+
+    fn instance_types(&mut self, types: &[String]) {
+        for instance_type in types {
+            if !self.resource.instance_types.contains(instance_type) {
+                self.resource.instance_types.push(instance_type.clone());
+            }
+        }
+    }
+
+    fn tags(&mut self, tags: Option<Tags>) {
+        match tags {
+            Some(Tags::List(list)) => {
+                self.resource
+                    .tags
+                    .extend(list.into_iter().map(|tag| (tag.key, tag.value.unwrap_or_default())));
+            }
+            Some(Tags::Map(map)) => self.resource.tags.extend(map),
+            None => {}
+        }
+    }
+}
+
+/// A blank string is no value: AWS rejects it, and it must never read as a key or a subnet.
+fn non_blank(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty())
+}
+
+fn non_blank_list(values: Option<Vec<String>>) -> Vec<String> {
+    values.into_iter().flatten().filter(|v| !v.trim().is_empty()).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared shapes
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VpcConfig {
+    pub security_group_ids: Option<Vec<String>>,
+    pub subnets: Option<Vec<String>>,
+}
+
+/// CloudTrail writes tags as `[{"key","value"}]`; state-change events as a map.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Tags {
+    List(Vec<Tag>),
+    Map(BTreeMap<String, String>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tag {
+    pub key: String,
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutputDataConfig {
+    pub kms_key_id: Option<String>,
+    pub s3_output_path: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceConfig {
+    pub instance_type: Option<String>,
+    pub volume_kms_key_id: Option<String>,
+    pub instance_groups: Option<Vec<InstanceTypeOnly>>,
+}
+
+impl ResourceConfig {
+    fn instance_types(&self) -> Vec<String> {
+        self.instance_type
+            .iter()
+            .cloned()
+            .chain(
+                self.instance_groups
+                    .iter()
+                    .flatten()
+                    .filter_map(|g| g.instance_type.clone()),
+            )
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceTypeOnly {
+    pub instance_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct S3UriConfig {
+    pub s3_uri: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct S3OutputPathConfig {
+    pub s3_output_path: Option<String>,
+}
+
+fn missing<T>(value: &Option<T>, field: &'static str) -> Option<&'static str> {
+    value.is_none().then_some(field)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notebook instance
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotebookInstanceSpec {
+    pub notebook_instance_name: Option<String>,
+    pub notebook_instance_arn: Option<String>,
+    pub notebook_instance_status: Option<String>,
+    pub instance_type: Option<String>,
+    pub role_arn: Option<String>,
+    pub subnet_id: Option<String>,
+    /// `SecurityGroups` in state-change events and `DescribeNotebookInstance`.
+    #[serde(alias = "securityGroups")]
+    pub security_group_ids: Option<Vec<String>>,
+    pub direct_internet_access: Option<String>,
+    pub kms_key_id: Option<String>,
+    pub root_access: Option<String>,
+    pub instance_metadata_service_configuration: Option<InstanceMetadataServiceConfiguration>,
+    pub tags: Option<Tags>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceMetadataServiceConfiguration {
+    pub minimum_instance_metadata_service_version: Option<String>,
+}
+
+impl ResourceSpec for NotebookInstanceSpec {
+    const KIND: ResourceKind = ResourceKind::NotebookInstance;
+    const NAME_FIELD: &'static str = "notebookInstanceName";
+    fn name(&self) -> Option<&str> {
+        self.notebook_instance_name.as_deref()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.notebook_instance_arn.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.notebook_instance_status.as_deref()
+    }
+    fn missing_required(&self) -> Option<&'static str> {
+        missing(&self.instance_type, "instanceType").or(missing(&self.role_arn, "roleArn"))
+    }
+    fn collect(self, facts: &mut Facts<'_>) {
+        let instance_types: Vec<String> = self.instance_type.into_iter().collect();
+        facts.instance_types(&instance_types);
+        let attachment = non_blank(self.subnet_id).map(|subnet| NetworkAttachment::CustomerVpc {
+            subnets: Some(vec![subnet]),
+            security_groups: self.security_group_ids.unwrap_or_default(),
+        });
+        facts.attachment("SubnetId", attachment, NetworkAttachment::NoVpc);
+        facts.resource.direct_internet_access =
+            facts.text("DirectInternetAccess", self.direct_internet_access, "Enabled");
+        facts.key("KmsKeyId", KeyPurpose::Volume, self.kms_key_id, instance_types);
+        facts.resource.root_access = facts.text("RootAccess", self.root_access, "Enabled");
+        facts.resource.minimum_imds_version = facts.text(
+            "InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion",
+            self.instance_metadata_service_configuration
+                .and_then(|c| c.minimum_instance_metadata_service_version),
+            "1",
+        );
+        facts.tags(self.tags);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training job, and the training definitions of tuning jobs
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrainingJobSpec {
+    pub training_job_name: Option<String>,
+    pub training_job_arn: Option<String>,
+    pub training_job_status: Option<String>,
+    pub vpc_config: Option<VpcConfig>,
+    pub output_data_config: Option<OutputDataConfig>,
+    pub resource_config: Option<ResourceConfig>,
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub enable_network_isolation: Option<bool>,
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub enable_inter_container_traffic_encryption: Option<bool>,
+    pub checkpoint_config: Option<S3UriConfig>,
+    pub debug_hook_config: Option<S3OutputPathConfig>,
+    pub tensor_board_output_config: Option<S3OutputPathConfig>,
+    pub profiler_config: Option<S3OutputPathConfig>,
+    pub tags: Option<Tags>,
+}
+
+impl ResourceSpec for TrainingJobSpec {
+    const KIND: ResourceKind = ResourceKind::TrainingJob;
+    const NAME_FIELD: &'static str = "trainingJobName";
+    fn name(&self) -> Option<&str> {
+        self.training_job_name.as_deref()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.training_job_arn.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.training_job_status.as_deref()
+    }
+    fn missing_required(&self) -> Option<&'static str> {
+        missing(&self.resource_config, "resourceConfig").or(missing(&self.output_data_config, "outputDataConfig"))
+    }
+    fn collect(self, facts: &mut Facts<'_>) {
+        TrainingFields {
+            prefix: String::new(),
+            vpc_config: self.vpc_config,
+            output_data_config: self.output_data_config,
+            volume: self.resource_config.map(|c| {
+                let types = c.instance_types();
+                (c.volume_kms_key_id, types)
+            }),
+            enable_network_isolation: self.enable_network_isolation,
+            enable_inter_container_traffic_encryption: self.enable_inter_container_traffic_encryption,
+            checkpoint_config: self.checkpoint_config,
+        }
+        .collect(facts);
+        facts.s3(
+            "DebugHookConfig.S3OutputPath",
+            self.debug_hook_config.and_then(|c| c.s3_output_path),
+        );
+        facts.s3(
+            "TensorBoardOutputConfig.S3OutputPath",
+            self.tensor_board_output_config.and_then(|c| c.s3_output_path),
+        );
+        facts.s3(
+            "ProfilerConfig.S3OutputPath",
+            self.profiler_config.and_then(|c| c.s3_output_path),
+        );
+        facts.tags(self.tags);
+    }
+}
+
+/// The fields a training job and a tuning job's training definition share.
+struct TrainingFields {
+    /// `""` for a training job; `TrainingJobDefinitions[1].` for a tuning job definition.
+    prefix: String,
+    vpc_config: Option<VpcConfig>,
+    output_data_config: Option<OutputDataConfig>,
+    /// The volume key and the instance types it serves, from whichever resource configuration
+    /// the definition has.
+    volume: Option<(Option<String>, Vec<String>)>,
+    enable_network_isolation: Option<bool>,
+    enable_inter_container_traffic_encryption: Option<bool>,
+    checkpoint_config: Option<S3UriConfig>,
+}
+
+impl TrainingFields {
+    fn collect(self, facts: &mut Facts<'_>) {
+        let p = self.prefix.as_str();
+        facts.network(field(p, "VpcConfig"), self.vpc_config);
+        facts.network_isolation(field(p, "EnableNetworkIsolation"), self.enable_network_isolation);
+        facts.inter_container_encryption(
+            field(p, "EnableInterContainerTrafficEncryption"),
+            self.enable_inter_container_traffic_encryption,
+        );
+        let (volume_key, instance_types) = self.volume.unwrap_or_default();
+        facts.instance_types(&instance_types);
+        facts.key(
+            field(p, "ResourceConfig.VolumeKmsKeyId"),
+            KeyPurpose::Volume,
+            volume_key,
+            instance_types,
+        );
+        let (output_key, output_path) = self
+            .output_data_config
+            .map(|c| (c.kms_key_id, c.s3_output_path))
+            .unwrap_or_default();
+        facts.key(
+            field(p, "OutputDataConfig.KmsKeyId"),
+            KeyPurpose::Output,
+            output_key,
+            Vec::new(),
+        );
+        facts.s3(field(p, "OutputDataConfig.S3OutputPath"), output_path);
+        facts.s3(
+            field(p, "CheckpointConfig.S3Uri"),
+            self.checkpoint_config.and_then(|c| c.s3_uri),
+        );
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HyperParameterTuningJobSpec {
+    pub hyper_parameter_tuning_job_name: Option<String>,
+    pub hyper_parameter_tuning_job_arn: Option<String>,
+    pub hyper_parameter_tuning_job_status: Option<String>,
+    pub training_job_definition: Option<TrainingJobDefinition>,
+    pub training_job_definitions: Option<Vec<TrainingJobDefinition>>,
+    pub tags: Option<Tags>,
+}
+
+/// `HyperParameterTrainingJobDefinition`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrainingJobDefinition {
+    pub vpc_config: Option<VpcConfig>,
+    pub output_data_config: Option<OutputDataConfig>,
+    pub resource_config: Option<ResourceConfig>,
+    pub hyper_parameter_tuning_resource_config: Option<HyperParameterTuningResourceConfig>,
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub enable_network_isolation: Option<bool>,
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub enable_inter_container_traffic_encryption: Option<bool>,
+    pub checkpoint_config: Option<S3UriConfig>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HyperParameterTuningResourceConfig {
+    pub instance_type: Option<String>,
+    pub volume_kms_key_id: Option<String>,
+    pub instance_configs: Option<Vec<InstanceTypeOnly>>,
+}
+
+impl TrainingJobDefinition {
+    fn fields(self, prefix: String) -> TrainingFields {
+        // A definition has `ResourceConfig` or `HyperParameterTuningResourceConfig`.
+        let volume = match (self.resource_config, self.hyper_parameter_tuning_resource_config) {
+            (Some(config), _) => {
+                let types = config.instance_types();
+                Some((config.volume_kms_key_id, types))
+            }
+            (None, Some(config)) => {
+                let types = config
+                    .instance_type
+                    .into_iter()
+                    .chain(
+                        config
+                            .instance_configs
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|c| c.instance_type),
+                    )
+                    .collect();
+                Some((config.volume_kms_key_id, types))
+            }
+            (None, None) => None,
+        };
+        TrainingFields {
+            prefix,
+            vpc_config: self.vpc_config,
+            output_data_config: self.output_data_config,
+            volume,
+            enable_network_isolation: self.enable_network_isolation,
+            enable_inter_container_traffic_encryption: self.enable_inter_container_traffic_encryption,
+            checkpoint_config: self.checkpoint_config,
+        }
+    }
+}
+
+impl ResourceSpec for HyperParameterTuningJobSpec {
+    const KIND: ResourceKind = ResourceKind::HyperParameterTuningJob;
+    const NAME_FIELD: &'static str = "hyperParameterTuningJobName";
+    fn name(&self) -> Option<&str> {
+        self.hyper_parameter_tuning_job_name.as_deref()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.hyper_parameter_tuning_job_arn.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.hyper_parameter_tuning_job_status.as_deref()
+    }
+    fn missing_required(&self) -> Option<&'static str> {
+        let none =
+            self.training_job_definition.is_none() && self.training_job_definitions.as_ref().is_none_or(Vec::is_empty);
+        none.then_some("trainingJobDefinition")
+    }
+    fn collect(self, facts: &mut Facts<'_>) {
+        let mut definitions: Vec<(String, TrainingJobDefinition)> = Vec::new();
+        if let Some(definition) = self.training_job_definition {
+            definitions.push(("TrainingJobDefinition.".to_owned(), definition));
+        }
+        for (index, definition) in self.training_job_definitions.into_iter().flatten().enumerate() {
+            definitions.push((format!("TrainingJobDefinitions[{index}]."), definition));
+        }
+        if definitions.is_empty() {
+            // Only reachable when absent fields are unknown or unchanged: say so per field.
+            definitions.push(("TrainingJobDefinition.".to_owned(), TrainingJobDefinition::default()));
+        }
+        for (prefix, definition) in definitions {
+            definition.fields(prefix).collect(facts);
+        }
+        facts.tags(self.tags);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processing job
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProcessingJobSpec {
+    pub processing_job_name: Option<String>,
+    pub processing_job_arn: Option<String>,
+    pub processing_job_status: Option<String>,
+    pub network_config: Option<NetworkConfig>,
+    pub processing_output_config: Option<ProcessingOutputConfig>,
+    pub processing_resources: Option<ProcessingResources>,
+    pub tags: Option<Tags>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkConfig {
+    pub vpc_config: Option<VpcConfig>,
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub enable_network_isolation: Option<bool>,
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub enable_inter_container_traffic_encryption: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProcessingOutputConfig {
+    pub kms_key_id: Option<String>,
+    pub outputs: Option<Vec<ProcessingOutput>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProcessingOutput {
+    pub s3_output: Option<S3UriConfig>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProcessingResources {
+    pub cluster_config: Option<ResourceConfig>,
+}
+
+impl ResourceSpec for ProcessingJobSpec {
+    const KIND: ResourceKind = ResourceKind::ProcessingJob;
+    const NAME_FIELD: &'static str = "processingJobName";
+    fn name(&self) -> Option<&str> {
+        self.processing_job_name.as_deref()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.processing_job_arn.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.processing_job_status.as_deref()
+    }
+    fn missing_required(&self) -> Option<&'static str> {
+        missing(&self.processing_resources, "processingResources")
+    }
+    fn collect(self, facts: &mut Facts<'_>) {
+        // Without `NetworkConfig` each member reads as absent: the AWS default for a call,
+        // unknown for a state change.
+        let network = self.network_config.unwrap_or_default();
+        facts.network("NetworkConfig.VpcConfig", network.vpc_config);
+        facts.network_isolation("NetworkConfig.EnableNetworkIsolation", network.enable_network_isolation);
+        facts.inter_container_encryption(
+            "NetworkConfig.EnableInterContainerTrafficEncryption",
+            network.enable_inter_container_traffic_encryption,
+        );
+        let cluster = self.processing_resources.and_then(|r| r.cluster_config);
+        let instance_types = cluster.as_ref().map(ResourceConfig::instance_types).unwrap_or_default();
+        facts.instance_types(&instance_types);
+        facts.key(
+            "ProcessingResources.ClusterConfig.VolumeKmsKeyId",
+            KeyPurpose::Volume,
+            cluster.and_then(|c| c.volume_kms_key_id),
+            instance_types,
+        );
+        let output_present = self.processing_output_config.is_some();
+        let output = self.processing_output_config.unwrap_or_default();
+        facts.key_within(
+            output_present,
+            "ProcessingOutputConfig.KmsKeyId",
+            KeyPurpose::Output,
+            output.kms_key_id,
+            Vec::new(),
+        );
+        for (index, item) in output.outputs.into_iter().flatten().enumerate() {
+            facts.s3(
+                format!("ProcessingOutputConfig.Outputs[{index}].S3Output.S3Uri"),
+                item.s3_output.and_then(|s| s.s3_uri),
+            );
+        }
+        facts.tags(self.tags);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transform job (its network is its model's)
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransformJobSpec {
+    pub transform_job_name: Option<String>,
+    pub transform_job_arn: Option<String>,
+    pub transform_job_status: Option<String>,
+    pub model_name: Option<String>,
+    pub transform_output: Option<OutputLocation>,
+    pub transform_resources: Option<ResourceConfig>,
+    pub data_capture_config: Option<DataCaptureConfig>,
+    pub tags: Option<Tags>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutputLocation {
+    pub kms_key_id: Option<String>,
+    pub s3_output_path: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DataCaptureConfig {
+    pub kms_key_id: Option<String>,
+    pub destination_s3_uri: Option<String>,
+}
+
+impl ResourceSpec for TransformJobSpec {
+    const KIND: ResourceKind = ResourceKind::TransformJob;
+    const NAME_FIELD: &'static str = "transformJobName";
+    fn name(&self) -> Option<&str> {
+        self.transform_job_name.as_deref()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.transform_job_arn.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.transform_job_status.as_deref()
+    }
+    fn missing_required(&self) -> Option<&'static str> {
+        missing(&self.model_name, "modelName")
+            .or(missing(&self.transform_output, "transformOutput"))
+            .or(missing(&self.transform_resources, "transformResources"))
+    }
+    fn collect(self, facts: &mut Facts<'_>) {
+        let resources = self.transform_resources;
+        let instance_types = resources
+            .as_ref()
+            .map(ResourceConfig::instance_types)
+            .unwrap_or_default();
+        facts.instance_types(&instance_types);
+        facts.key(
+            "TransformResources.VolumeKmsKeyId",
+            KeyPurpose::Volume,
+            resources.and_then(|r| r.volume_kms_key_id),
+            instance_types,
+        );
+        let output = self.transform_output.unwrap_or_default();
+        facts.key(
+            "TransformOutput.KmsKeyId",
+            KeyPurpose::Output,
+            output.kms_key_id,
+            Vec::new(),
+        );
+        facts.s3("TransformOutput.S3OutputPath", output.s3_output_path);
+        let capture_present = self.data_capture_config.is_some();
+        let capture = self.data_capture_config.unwrap_or_default();
+        facts.key_within(
+            capture_present,
+            "DataCaptureConfig.KmsKeyId",
+            KeyPurpose::Output,
+            capture.kms_key_id,
+            Vec::new(),
+        );
+        facts.s3("DataCaptureConfig.DestinationS3Uri", capture.destination_s3_uri);
+        if let Some(model) = non_blank(self.model_name) {
+            facts.resource.depends_on.push(ResourceRef {
+                kind: ResourceKind::Model,
+                name: model,
+                arn: None,
+                id: None,
+            });
+        }
+        facts.tags(self.tags);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Model
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelSpec {
+    pub model_name: Option<String>,
+    pub model_arn: Option<String>,
+    pub vpc_config: Option<VpcConfig>,
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub enable_network_isolation: Option<bool>,
+    pub tags: Option<Tags>,
+}
+
+impl ResourceSpec for ModelSpec {
+    const KIND: ResourceKind = ResourceKind::Model;
+    const NAME_FIELD: &'static str = "modelName";
+    fn name(&self) -> Option<&str> {
+        self.model_name.as_deref()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.model_arn.as_deref()
+    }
+    fn missing_required(&self) -> Option<&'static str> {
+        None
+    }
+    fn collect(self, facts: &mut Facts<'_>) {
+        facts.network("VpcConfig", self.vpc_config);
+        facts.network_isolation("EnableNetworkIsolation", self.enable_network_isolation);
+        facts.tags(self.tags);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Endpoint configuration
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointConfigSpec {
+    pub endpoint_config_name: Option<String>,
+    pub endpoint_config_arn: Option<String>,
+    pub kms_key_id: Option<String>,
+    pub production_variants: Option<Vec<ProductionVariant>>,
+    pub shadow_production_variants: Option<Vec<ProductionVariant>>,
+    pub data_capture_config: Option<DataCaptureConfig>,
+    pub async_inference_config: Option<AsyncInferenceConfig>,
+    /// Set for inference-component endpoint configurations, whose containers run with the
+    /// configuration's own `VpcConfig` and `EnableNetworkIsolation`.
+    pub execution_role_arn: Option<String>,
+    pub vpc_config: Option<VpcConfig>,
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub enable_network_isolation: Option<bool>,
+    pub tags: Option<Tags>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProductionVariant {
+    pub variant_name: Option<String>,
+    pub model_name: Option<String>,
+    /// Absent for serverless variants.
+    pub instance_type: Option<String>,
+    pub core_dump_config: Option<CoreDumpConfig>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CoreDumpConfig {
+    pub destination_s3_uri: Option<String>,
+    pub kms_key_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AsyncInferenceConfig {
+    pub output_config: Option<AsyncInferenceOutputConfig>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AsyncInferenceOutputConfig {
+    pub kms_key_id: Option<String>,
+    pub s3_output_path: Option<String>,
+    pub s3_failure_path: Option<String>,
+}
+
+impl ResourceSpec for EndpointConfigSpec {
+    const KIND: ResourceKind = ResourceKind::EndpointConfig;
+    const NAME_FIELD: &'static str = "endpointConfigName";
+    fn name(&self) -> Option<&str> {
+        self.endpoint_config_name.as_deref()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.endpoint_config_arn.as_deref()
+    }
+    fn missing_required(&self) -> Option<&'static str> {
+        missing(&self.production_variants, "productionVariants")
+    }
+    fn collect(self, facts: &mut Facts<'_>) {
+        // Classic configurations take their network from each variant's model (evaluated on
+        // CreateModel); inference-component configurations carry their own.
+        let components = self.execution_role_arn.is_some();
+        if components || self.vpc_config.is_some() {
+            facts.network("VpcConfig", self.vpc_config);
+        }
+        if components || self.enable_network_isolation.is_some() {
+            facts.network_isolation("EnableNetworkIsolation", self.enable_network_isolation);
+        }
+        let variants: Vec<(&'static str, usize, ProductionVariant)> = self
+            .production_variants
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, v)| ("ProductionVariants", i, v))
+            .chain(
+                self.shadow_production_variants
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                    .map(|(i, v)| ("ShadowProductionVariants", i, v)),
+            )
+            .collect();
+        let instance_types: Vec<String> = variants
+            .iter()
+            .filter_map(|(_, _, v)| v.instance_type.clone())
+            .collect();
+        facts.instance_types(&instance_types);
+        // Serverless variants have no ML storage volume and take no volume key.
+        let has_volume = !instance_types.is_empty() || self.kms_key_id.is_some();
+        facts.key_within(
+            has_volume,
+            "KmsKeyId",
+            KeyPurpose::Volume,
+            self.kms_key_id,
+            instance_types,
+        );
+        let capture_present = self.data_capture_config.is_some();
+        let capture = self.data_capture_config.unwrap_or_default();
+        facts.key_within(
+            capture_present,
+            "DataCaptureConfig.KmsKeyId",
+            KeyPurpose::Output,
+            capture.kms_key_id,
+            Vec::new(),
+        );
+        facts.s3("DataCaptureConfig.DestinationS3Uri", capture.destination_s3_uri);
+        let async_output = self.async_inference_config.and_then(|c| c.output_config);
+        let async_present = async_output.is_some();
+        let async_output = async_output.unwrap_or_default();
+        facts.key_within(
+            async_present,
+            "AsyncInferenceConfig.OutputConfig.KmsKeyId",
+            KeyPurpose::Output,
+            async_output.kms_key_id,
+            Vec::new(),
+        );
+        facts.s3(
+            "AsyncInferenceConfig.OutputConfig.S3OutputPath",
+            async_output.s3_output_path,
+        );
+        facts.s3(
+            "AsyncInferenceConfig.OutputConfig.S3FailurePath",
+            async_output.s3_failure_path,
+        );
+        for (list, index, variant) in variants {
+            if let Some(core_dump) = variant.core_dump_config {
+                facts.key(
+                    format!("{list}[{index}].CoreDumpConfig.KmsKeyId"),
+                    KeyPurpose::Output,
+                    core_dump.kms_key_id,
+                    Vec::new(),
+                );
+                facts.s3(
+                    format!("{list}[{index}].CoreDumpConfig.DestinationS3Uri"),
+                    core_dump.destination_s3_uri,
+                );
+            }
+            if let Some(model) = non_blank(variant.model_name) {
+                let model = ResourceRef {
+                    kind: ResourceKind::Model,
+                    name: model,
+                    arn: None,
+                    id: None,
+                };
+                if !facts.resource.depends_on.contains(&model) {
+                    facts.resource.depends_on.push(model);
+                }
+            }
+        }
+        facts.tags(self.tags);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Studio domain
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DomainSpec {
+    pub domain_name: Option<String>,
+    /// The only name an `UpdateDomain` call has.
+    pub domain_id: Option<String>,
+    pub domain_arn: Option<String>,
+    pub status: Option<String>,
+    pub app_network_access_type: Option<String>,
+    pub vpc_id: Option<String>,
+    pub subnet_ids: Option<Vec<String>>,
+    pub domain_settings: Option<DomainSettings>,
+    /// `UpdateDomain`'s name for `domainSettings`.
+    pub domain_settings_for_update: Option<DomainSettings>,
+    pub default_user_settings: Option<UserSettings>,
+    pub kms_key_id: Option<String>,
+    /// Deprecated name of `kmsKeyId`, still accepted by the API.
+    pub home_efs_file_system_kms_key_id: Option<String>,
+    pub tags: Option<Tags>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DomainSettings {
+    pub security_group_ids: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserSettings {
+    pub security_groups: Option<Vec<String>>,
+    pub sharing_settings: Option<SharingSettings>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SharingSettings {
+    pub notebook_output_option: Option<String>,
+    pub s3_output_path: Option<String>,
+    pub s3_kms_key_id: Option<String>,
+}
+
+impl ResourceSpec for DomainSpec {
+    const KIND: ResourceKind = ResourceKind::Domain;
+    const NAME_FIELD: &'static str = "domainName";
+    fn name(&self) -> Option<&str> {
+        self.domain_name.as_deref().or(self.domain_id.as_deref())
+    }
+    fn arn(&self) -> Option<&str> {
+        self.domain_arn.as_deref()
+    }
+    fn id(&self) -> Option<&str> {
+        self.domain_id.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    fn missing_required(&self) -> Option<&'static str> {
+        missing(&self.default_user_settings, "defaultUserSettings")
+    }
+    fn collect(self, facts: &mut Facts<'_>) {
+        // Every domain has subnets; only `VpcOnly` sends its traffic through them.
+        let absent = facts.absent;
+        let (subnet_ids, settings) = (
+            self.subnet_ids,
+            self.domain_settings.or(self.domain_settings_for_update),
+        );
+        let attachment = self.app_network_access_type.map(|access| {
+            if access == "VpcOnly" {
+                let subnets = match (absent, subnet_ids) {
+                    (Absent::Unchanged, None) => None,
+                    (_, subnets) => Some(non_blank_list(subnets)),
+                };
+                let security_groups = settings.and_then(|s| s.security_group_ids).unwrap_or_default();
+                NetworkAttachment::CustomerVpc {
+                    subnets,
+                    security_groups,
+                }
+            } else {
+                NetworkAttachment::PublicInternetOnly
+            }
+        });
+        facts.attachment(
+            "AppNetworkAccessType",
+            attachment,
+            NetworkAttachment::PublicInternetOnly,
+        );
+        let (field, key) = match (
+            non_blank(self.kms_key_id),
+            non_blank(self.home_efs_file_system_kms_key_id),
+        ) {
+            (None, Some(legacy)) => ("HomeEfsFileSystemKmsKeyId", Some(legacy)),
+            (key, _) => ("KmsKeyId", key),
+        };
+        facts.key(field, KeyPurpose::Volume, key, Vec::new());
+        let sharing = self.default_user_settings.and_then(|u| u.sharing_settings);
+        let sharing_on = sharing
+            .as_ref()
+            .is_some_and(|s| s.notebook_output_option.as_deref() != Some("Disabled"));
+        let sharing = sharing.unwrap_or_default();
+        facts.key_within(
+            sharing_on,
+            "DefaultUserSettings.SharingSettings.S3KmsKeyId",
+            KeyPurpose::Output,
+            sharing.s3_kms_key_id,
+            Vec::new(),
+        );
+        facts.s3(
+            "DefaultUserSettings.SharingSettings.S3OutputPath",
+            sharing.s3_output_path,
+        );
+        facts.tags(self.tags);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compilation job
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompilationJobSpec {
+    pub compilation_job_name: Option<String>,
+    pub compilation_job_arn: Option<String>,
+    pub compilation_job_status: Option<String>,
+    pub vpc_config: Option<VpcConfig>,
+    pub output_config: Option<CompilationOutputConfig>,
+    pub tags: Option<Tags>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompilationOutputConfig {
+    pub s3_output_location: Option<String>,
+    pub kms_key_id: Option<String>,
+}
+
+impl ResourceSpec for CompilationJobSpec {
+    const KIND: ResourceKind = ResourceKind::CompilationJob;
+    const NAME_FIELD: &'static str = "compilationJobName";
+    fn name(&self) -> Option<&str> {
+        self.compilation_job_name.as_deref()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.compilation_job_arn.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.compilation_job_status.as_deref()
+    }
+    fn missing_required(&self) -> Option<&'static str> {
+        missing(&self.output_config, "outputConfig")
+    }
+    fn collect(self, facts: &mut Facts<'_>) {
+        facts.network("VpcConfig", self.vpc_config);
+        let output = self.output_config.unwrap_or_default();
+        facts.key(
+            "OutputConfig.KmsKeyId",
+            KeyPurpose::Output,
+            output.kms_key_id,
+            Vec::new(),
+        );
+        facts.s3("OutputConfig.S3OutputLocation", output.s3_output_location);
+        facts.tags(self.tags);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// AutoML jobs (V1 keeps its security settings under `AutoMLJobConfig`, V2 at the top)
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AutoMlSecurityConfig {
+    pub volume_kms_key_id: Option<String>,
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub enable_inter_container_traffic_encryption: Option<bool>,
+    pub vpc_config: Option<VpcConfig>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AutoMlJobConfig {
+    pub security_config: Option<AutoMlSecurityConfig>,
+}
+
+/// `CreateAutoMLJob` (V1).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct AutoMlJobSpec {
+    #[serde(rename = "autoMLJobName")]
+    pub auto_ml_job_name: Option<String>,
+    #[serde(rename = "autoMLJobArn")]
+    pub auto_ml_job_arn: Option<String>,
+    #[serde(rename = "autoMLJobStatus")]
+    pub auto_ml_job_status: Option<String>,
+    #[serde(rename = "autoMLJobConfig")]
+    pub auto_ml_job_config: Option<AutoMlJobConfig>,
+    #[serde(rename = "outputDataConfig")]
+    pub output_data_config: Option<OutputDataConfig>,
+    pub tags: Option<Tags>,
+}
+
+/// `CreateAutoMLJobV2`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct AutoMlJobV2Spec {
+    #[serde(rename = "autoMLJobName")]
+    pub auto_ml_job_name: Option<String>,
+    #[serde(rename = "autoMLJobArn")]
+    pub auto_ml_job_arn: Option<String>,
+    #[serde(rename = "autoMLJobStatus")]
+    pub auto_ml_job_status: Option<String>,
+    #[serde(rename = "securityConfig")]
+    pub security_config: Option<AutoMlSecurityConfig>,
+    #[serde(rename = "outputDataConfig")]
+    pub output_data_config: Option<OutputDataConfig>,
+    pub tags: Option<Tags>,
+}
+
+fn collect_auto_ml(
+    facts: &mut Facts<'_>,
+    prefix: &'static str,
+    security: Option<AutoMlSecurityConfig>,
+    output: Option<OutputDataConfig>,
+    tags: Option<Tags>,
+) {
+    let security = security.unwrap_or_default();
+    facts.network(field(prefix, "VpcConfig"), security.vpc_config);
+    facts.inter_container_encryption(
+        field(prefix, "EnableInterContainerTrafficEncryption"),
+        security.enable_inter_container_traffic_encryption,
+    );
+    facts.key(
+        field(prefix, "VolumeKmsKeyId"),
+        KeyPurpose::Volume,
+        security.volume_kms_key_id,
+        Vec::new(),
+    );
+    let output = output.unwrap_or_default();
+    facts.key(
+        "OutputDataConfig.KmsKeyId",
+        KeyPurpose::Output,
+        output.kms_key_id,
+        Vec::new(),
+    );
+    facts.s3("OutputDataConfig.S3OutputPath", output.s3_output_path);
+    facts.tags(tags);
+}
+
+impl ResourceSpec for AutoMlJobSpec {
+    const KIND: ResourceKind = ResourceKind::AutoMlJob;
+    const NAME_FIELD: &'static str = "autoMLJobName";
+    fn name(&self) -> Option<&str> {
+        self.auto_ml_job_name.as_deref()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.auto_ml_job_arn.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.auto_ml_job_status.as_deref()
+    }
+    fn missing_required(&self) -> Option<&'static str> {
+        missing(&self.output_data_config, "outputDataConfig")
+    }
+    fn collect(self, facts: &mut Facts<'_>) {
+        let security = self.auto_ml_job_config.and_then(|c| c.security_config);
+        collect_auto_ml(
+            facts,
+            "AutoMLJobConfig.SecurityConfig.",
+            security,
+            self.output_data_config,
+            self.tags,
+        );
+    }
+}
+
+impl ResourceSpec for AutoMlJobV2Spec {
+    const KIND: ResourceKind = ResourceKind::AutoMlJob;
+    const NAME_FIELD: &'static str = "autoMLJobName";
+    fn name(&self) -> Option<&str> {
+        self.auto_ml_job_name.as_deref()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.auto_ml_job_arn.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.auto_ml_job_status.as_deref()
+    }
+    fn missing_required(&self) -> Option<&'static str> {
+        missing(&self.output_data_config, "outputDataConfig")
+    }
+    fn collect(self, facts: &mut Facts<'_>) {
+        collect_auto_ml(
+            facts,
+            "SecurityConfig.",
+            self.security_config,
+            self.output_data_config,
+            self.tags,
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Labeling job (compute, and so a VPC and a volume, only with automated labeling)
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LabelingJobSpec {
+    pub labeling_job_name: Option<String>,
+    pub labeling_job_arn: Option<String>,
+    pub labeling_job_status: Option<String>,
+    pub output_config: Option<OutputLocation>,
+    pub labeling_job_algorithms_config: Option<LabelingJobAlgorithmsConfig>,
+    pub tags: Option<Tags>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LabelingJobAlgorithmsConfig {
+    pub labeling_job_resource_config: Option<LabelingJobResourceConfig>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LabelingJobResourceConfig {
+    pub volume_kms_key_id: Option<String>,
+    pub vpc_config: Option<VpcConfig>,
+}
+
+impl ResourceSpec for LabelingJobSpec {
+    const KIND: ResourceKind = ResourceKind::LabelingJob;
+    const NAME_FIELD: &'static str = "labelingJobName";
+    fn name(&self) -> Option<&str> {
+        self.labeling_job_name.as_deref()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.labeling_job_arn.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.labeling_job_status.as_deref()
+    }
+    fn missing_required(&self) -> Option<&'static str> {
+        missing(&self.output_config, "outputConfig")
+    }
+    fn collect(self, facts: &mut Facts<'_>) {
+        if self.labeling_job_algorithms_config.is_some() || facts.absent == Absent::Unknown {
+            let resources = self
+                .labeling_job_algorithms_config
+                .and_then(|a| a.labeling_job_resource_config)
+                .unwrap_or_default();
+            facts.network(
+                "LabelingJobAlgorithmsConfig.LabelingJobResourceConfig.VpcConfig",
+                resources.vpc_config,
+            );
+            facts.key(
+                "LabelingJobAlgorithmsConfig.LabelingJobResourceConfig.VolumeKmsKeyId",
+                KeyPurpose::Volume,
+                resources.volume_kms_key_id,
+                Vec::new(),
+            );
+        }
+        let output = self.output_config.unwrap_or_default();
+        facts.key(
+            "OutputConfig.KmsKeyId",
+            KeyPurpose::Output,
+            output.kms_key_id,
+            Vec::new(),
+        );
+        facts.s3("OutputConfig.S3OutputPath", output.s3_output_path);
+        facts.tags(self.tags);
+    }
+}

@@ -1,0 +1,390 @@
+use serde_json::{Value, json};
+
+use super::*;
+use crate::config::Settings;
+use crate::model::{KeyPurpose, Lifecycle, NetworkAttachment, Observed, ResourceKind, Scope};
+
+const GUARD_ROLE: &str = "arn:aws-us-gov:iam::111122223333:role/smguard-guard";
+
+fn config() -> PolicyConfig {
+    PolicyConfig::from_settings(&Settings::from_pairs([("SMGUARD_GUARD_PRINCIPAL_ARNS", GUARD_ROLE)])).unwrap()
+}
+
+/// A CloudTrail call in its EventBridge envelope, GovCloud unless the detail says otherwise.
+fn call(event_name: &str, parameters: Value, extra: Value) -> String {
+    let mut detail = json!({
+        "eventVersion": "1.11",
+        "userIdentity": {
+            "type": "AssumedRole",
+            "arn": "arn:aws-us-gov:sts::111122223333:assumed-role/DataScientist/alice",
+            "accountId": "111122223333",
+            "sessionContext": {"sessionIssuer": {"arn": "arn:aws-us-gov:iam::111122223333:role/DataScientist"}}
+        },
+        "eventTime": "2026-11-02T14:03:11Z",
+        "eventSource": "sagemaker.amazonaws.com",
+        "eventName": event_name,
+        "awsRegion": "us-gov-west-1",
+        "sourceIPAddress": "10.0.0.1",
+        "requestParameters": parameters,
+        "responseElements": null,
+        "eventID": "ct-1",
+        "eventType": "AwsApiCall",
+        "recipientAccountId": "111122223333"
+    });
+    if let (Some(detail), Some(extra)) = (detail.as_object_mut(), extra.as_object()) {
+        for (k, v) in extra {
+            detail.insert(k.clone(), v.clone());
+        }
+    }
+    json!({
+        "version": "0", "id": "eb-1", "detail-type": "AWS API Call via CloudTrail", "source": "aws.sagemaker",
+        "account": "111122223333", "time": "2026-11-02T14:03:11Z", "region": "us-gov-west-1", "resources": [],
+        "detail": detail
+    })
+    .to_string()
+}
+
+fn state_change(detail_type: &str, detail: Value) -> String {
+    json!({
+        "version": "0", "id": "eb-2", "detail-type": detail_type, "source": "aws.sagemaker",
+        "account": "111122223333", "time": 1762092592000_u64, "region": "us-gov-west-1",
+        "resources": ["arn:aws-us-gov:sagemaker:us-gov-west-1:111122223333:notebook-instance/nb"],
+        "detail": detail
+    })
+    .to_string()
+}
+
+fn resource(raw: &str) -> Resource {
+    match normalize(raw, &config()).subject {
+        Subject::Resource(resource) => *resource,
+        other => panic!("expected a resource, got {other:?}"),
+    }
+}
+
+fn ignored(raw: &str) -> IgnoreReason {
+    match normalize(raw, &config()).subject {
+        Subject::Ignored(reason) => reason,
+        other => panic!("expected ignored, got {other:?}"),
+    }
+}
+
+fn unevaluable(raw: &str) -> String {
+    match normalize(raw, &config()).subject {
+        Subject::Unevaluable(error) => error.to_string(),
+        other => panic!("expected unevaluable, got {other:?}"),
+    }
+}
+
+#[test]
+fn absent_create_parameters_mean_the_aws_defaults() {
+    let r = resource(&call(
+        "CreateNotebookInstance",
+        json!({"notebookInstanceName": "Quick-Look", "instanceType": "ml.t3.medium", "roleArn": "arn:aws-us-gov:iam::111122223333:role/r"}),
+        json!({}),
+    ));
+    assert_eq!(r.kind, ResourceKind::NotebookInstance);
+    assert_eq!(r.name, "Quick-Look");
+    assert_eq!(r.networks[0].value, Observed::Defaulted(NetworkAttachment::NoVpc));
+    assert_eq!(
+        r.direct_internet_access.unwrap().value,
+        Observed::Defaulted("Enabled".to_owned())
+    );
+    assert_eq!(r.root_access.unwrap().value, Observed::Defaulted("Enabled".to_owned()));
+    assert_eq!(
+        r.minimum_imds_version.unwrap().value,
+        Observed::Defaulted("1".to_owned())
+    );
+    assert_eq!(r.keys[0].key, Observed::Defaulted(None));
+    assert_eq!(r.keys[0].instance_types, vec!["ml.t3.medium"]);
+    // A Create call leaves a notebook `Pending`.
+    let status = r.status.unwrap();
+    assert_eq!(
+        (status.value.as_str(), status.lifecycle, status.inferred),
+        ("Pending", Lifecycle::Pending, true)
+    );
+}
+
+#[test]
+fn arns_and_locations_keep_the_partition_of_the_event() {
+    let r = resource(&call("CreateModel", json!({"modelName": "Churn-Model"}), json!({})));
+    // No response ARN: built from the Region's partition, with the name lower-cased as AWS does.
+    assert_eq!(
+        r.arn.as_deref(),
+        Some("arn:aws-us-gov:sagemaker:us-gov-west-1:111122223333:model/churn-model")
+    );
+    assert_eq!(r.location.partition.as_deref(), Some("aws-us-gov"));
+    assert_eq!(r.location.account.as_deref(), Some("111122223333"));
+    let creator = r.created_by.unwrap();
+    assert_eq!(
+        creator.session_issuer_arn.as_deref(),
+        Some("arn:aws-us-gov:iam::111122223333:role/DataScientist")
+    );
+    assert_eq!(creator.source_ip.as_deref(), Some("10.0.0.1"));
+    assert_eq!(r.origin.event_id.as_deref(), Some("eb-1"));
+}
+
+#[test]
+fn domains_take_their_id_and_arn_from_the_response() {
+    let r = resource(&call(
+        "CreateDomain",
+        json!({"domainName": "studio", "authMode": "IAM", "defaultUserSettings": {}}),
+        json!({"responseElements": {"domainArn": "arn:aws-us-gov:sagemaker:us-gov-west-1:111122223333:domain/d-abc", "domainId": "d-abc"}}),
+    ));
+    assert_eq!((r.name.as_str(), r.id.as_deref()), ("studio", Some("d-abc")));
+    assert_eq!(
+        r.arn.as_deref(),
+        Some("arn:aws-us-gov:sagemaker:us-gov-west-1:111122223333:domain/d-abc")
+    );
+    assert_eq!(
+        r.networks[0].value,
+        Observed::Defaulted(NetworkAttachment::PublicInternetOnly)
+    );
+    // UpdateDomain names the domain by ID only.
+    let u = resource(&call("UpdateDomain", json!({"domainId": "d-abc"}), json!({})));
+    assert_eq!(
+        (u.name.as_str(), u.id.as_deref(), u.scope),
+        ("d-abc", Some("d-abc"), Scope::Change)
+    );
+    assert_eq!(
+        u.arn.as_deref(),
+        Some("arn:aws-us-gov:sagemaker:us-gov-west-1:111122223333:domain/d-abc")
+    );
+    assert!(u.networks.is_empty(), "absent from an update means unchanged");
+}
+
+#[test]
+fn update_calls_carry_only_what_they_change() {
+    let r = resource(&call(
+        "UpdateNotebookInstance",
+        json!({"notebookInstanceName": "nb", "rootAccess": "Enabled"}),
+        json!({}),
+    ));
+    assert_eq!(r.scope, Scope::Change);
+    assert!(r.networks.is_empty() && r.keys.is_empty() && r.direct_internet_access.is_none());
+    assert!(r.minimum_imds_version.is_none());
+    assert_eq!(r.root_access.unwrap().value, Observed::Explicit("Enabled".to_owned()));
+    assert_eq!(r.status.unwrap().lifecycle, Lifecycle::Updating);
+}
+
+#[test]
+fn state_change_events_are_camel_cased_and_absent_fields_are_unknown() {
+    let r = resource(&state_change(
+        "SageMaker Notebook Instance State Change",
+        json!({
+            "NotebookInstanceName": "NB", "NotebookInstanceStatus": "InService", "InstanceType": "ml.t3.medium",
+            "SecurityGroups": ["sg-1"], "DirectInternetAccess": "Disabled",
+            "CreationTime": 1653592049755_u64,
+            "Tags": {"Owner": "alice", "CamelKey": "V"}
+        }),
+    ));
+    assert_eq!(
+        r.arn.as_deref(),
+        Some("arn:aws-us-gov:sagemaker:us-gov-west-1:111122223333:notebook-instance/nb")
+    );
+    assert_eq!(r.status.as_ref().map(|s| s.lifecycle), Some(Lifecycle::Running));
+    assert_eq!(
+        r.direct_internet_access.unwrap().value,
+        Observed::Explicit("Disabled".to_owned())
+    );
+    // No `SubnetId` in a state change proves nothing.
+    assert_eq!(r.networks[0].value, Observed::Unknown);
+    assert_eq!(r.keys[0].key, Observed::Unknown);
+    assert_eq!(r.root_access.unwrap().value, Observed::Unknown);
+    // Tag keys are the customer's: not camel-cased.
+    assert_eq!(r.tags.get("Owner").map(String::as_str), Some("alice"));
+    assert_eq!(r.tags.get("CamelKey").map(String::as_str), Some("V"));
+}
+
+#[test]
+fn tuning_jobs_are_read_per_training_definition() {
+    let open = json!({"resourceConfig": {"instanceType": "ml.m5.xlarge"}, "outputDataConfig": {}});
+    let secure = json!({
+        "vpcConfig": {"subnets": ["s"], "securityGroupIds": ["g"]},
+        "hyperParameterTuningResourceConfig": {"volumeKmsKeyId": "k", "instanceConfigs": [{"instanceType": "ml.c5.xlarge"}]},
+        "outputDataConfig": {"kmsKeyId": "alias/o"}, "enableNetworkIsolation": "true"
+    });
+    let r = resource(&call(
+        "CreateHyperParameterTuningJob",
+        json!({"hyperParameterTuningJobName": "h", "trainingJobDefinitions": [secure, open]}),
+        json!({}),
+    ));
+    let fields: Vec<&str> = r.networks.iter().map(|n| n.field.as_ref()).collect();
+    assert_eq!(
+        fields,
+        vec![
+            "TrainingJobDefinitions[0].VpcConfig",
+            "TrainingJobDefinitions[1].VpcConfig"
+        ]
+    );
+    assert_eq!(
+        r.network_isolation[0].value,
+        Observed::Explicit(true),
+        "a string boolean is accepted"
+    );
+    assert_eq!(r.network_isolation[1].value, Observed::Defaulted(false));
+    let volume: Vec<(&str, &Observed<Option<String>>)> = r
+        .keys
+        .iter()
+        .filter(|k| k.purpose == KeyPurpose::Volume)
+        .map(|k| (k.field.as_ref(), &k.key))
+        .collect();
+    assert_eq!(
+        volume,
+        vec![
+            (
+                "TrainingJobDefinitions[0].ResourceConfig.VolumeKmsKeyId",
+                &Observed::Explicit(Some("k".to_owned()))
+            ),
+            (
+                "TrainingJobDefinitions[1].ResourceConfig.VolumeKmsKeyId",
+                &Observed::Defaulted(None)
+            ),
+        ]
+    );
+    assert_eq!(r.instance_types, vec!["ml.c5.xlarge", "ml.m5.xlarge"]);
+}
+
+#[test]
+fn calls_that_change_nothing_are_ignored_with_a_reason() {
+    let failed = call(
+        "CreateModel",
+        json!({"modelName": "m"}),
+        json!({"errorCode": "ValidationException", "errorMessage": "x"}),
+    );
+    assert_eq!(
+        ignored(&failed),
+        IgnoreReason::FailedCall {
+            error_code: "ValidationException".into()
+        }
+    );
+    let own = call(
+        "CreateModel",
+        json!({"modelName": "m"}),
+        json!({"userIdentity": {"type": "AssumedRole", "arn": "arn:aws-us-gov:sts::111122223333:assumed-role/smguard-guard/fn"}}),
+    );
+    assert_eq!(
+        ignored(&own),
+        IgnoreReason::OwnAction {
+            principal: GUARD_ROLE.into()
+        }
+    );
+    let by_tuning_job = call("CreateTrainingJob", json!({}), json!({"eventType": "AwsServiceEvent"}));
+    assert!(matches!(ignored(&by_tuning_job), IgnoreReason::ServiceEvent { .. }));
+    let describe = call("DescribeModel", json!({"modelName": "m"}), json!({}));
+    assert_eq!(
+        ignored(&describe).to_string(),
+        "`DescribeModel` from `sagemaker.amazonaws.com` is not evaluated by the SageMaker rules"
+    );
+    let ec2 = call("RunInstances", json!({}), json!({"eventSource": "ec2.amazonaws.com"}));
+    assert!(matches!(ignored(&ec2), IgnoreReason::Unrelated { .. }));
+}
+
+#[test]
+fn a_failed_call_is_ignored_even_when_its_parameters_are_unusable() {
+    let failed = call("CreateTrainingJob", Value::Null, json!({"errorCode": "AccessDenied"}));
+    assert!(matches!(ignored(&failed), IgnoreReason::FailedCall { .. }));
+}
+
+#[test]
+fn unusable_create_calls_are_unevaluable_never_compliant() {
+    assert_eq!(
+        unevaluable(&call("CreateModel", Value::Null, json!({}))),
+        "`CreateModel` has no `requestParameters`"
+    );
+    assert_eq!(
+        unevaluable(&call(
+            "CreateModel",
+            json!("{\"modelName\": \"m\", \"vpcCon"),
+            json!({})
+        )),
+        "`requestParameters` of `CreateModel` is not an object: CloudTrail truncates parameters over 100 KB"
+    );
+    assert_eq!(
+        unevaluable(&call("CreateModel", json!({"executionRoleArn": "r"}), json!({}))),
+        "`CreateModel` lacks `requestParameters.modelName`, which the API always has: the record is truncated or incomplete"
+    );
+    assert_eq!(
+        unevaluable(&call("CreateModel", json!({"modelName": "  "}), json!({}))),
+        "`CreateModel` lacks `requestParameters.modelName`, which the API always has: the record is truncated or incomplete"
+    );
+    assert!(
+        unevaluable(&call(
+            "CreateModel",
+            json!({"modelName": "m", "enableNetworkIsolation": "maybe"}),
+            json!({})
+        ))
+        .starts_with("`CreateModel` has an invalid value: expected a boolean")
+    );
+    assert!(unevaluable("{not json").starts_with("event is not valid JSON"));
+    assert!(unevaluable("[1, 2]").starts_with("neither an EventBridge event nor a CloudTrail record"));
+    assert!(unevaluable("42").starts_with("neither an EventBridge event nor a CloudTrail record"));
+}
+
+#[test]
+fn reasons_quoting_input_are_kept_short() {
+    let huge = "x".repeat(10_000);
+    let reason = unevaluable(&call(
+        "CreateModel",
+        json!({"modelName": "m", "vpcConfig": {"subnets": huge}}),
+        json!({}),
+    ));
+    assert!(reason.chars().count() < 300, "{} characters", reason.chars().count());
+    assert!(reason.ends_with('…'));
+}
+
+#[test]
+fn bare_cloudtrail_records_are_read_like_delivered_events() {
+    let raw = call("CreateModel", json!({"modelName": "m"}), json!({}));
+    let detail = serde_json::from_str::<Value>(&raw).unwrap()["detail"].to_string();
+    let event = normalize(&detail, &config());
+    assert_eq!(
+        event.info.id.as_deref(),
+        Some("ct-1"),
+        "the eventID stands in for the EventBridge id"
+    );
+    assert_eq!(event.info.source.as_deref(), Some("aws.sagemaker"));
+    assert_eq!(event.info.detail_type.as_deref(), Some(API_CALL_DETAIL_TYPE));
+    assert!(matches!(event.subject, Subject::Resource(_)));
+}
+
+#[test]
+fn event_info_is_kept_even_when_the_event_is_unusable() {
+    let event = normalize(&call("CreateModel", Value::Null, json!({})), &config());
+    assert_eq!(event.info.id.as_deref(), Some("eb-1"));
+    assert_eq!(event.info.event_name.as_deref(), Some("CreateModel"));
+    assert_eq!(event.info.cloudtrail_event_id.as_deref(), Some("ct-1"));
+}
+
+#[test]
+fn unknown_state_changes_are_ignored() {
+    let raw = state_change("SageMaker Model Card State Change", json!({"ModelCardName": "x"}));
+    assert!(matches!(ignored(&raw), IgnoreReason::Unrelated { .. }));
+}
+
+#[test]
+fn blank_strings_are_no_values() {
+    let r = resource(&call(
+        "CreateNotebookInstance",
+        json!({"notebookInstanceName": "nb", "instanceType": "ml.t3.medium", "roleArn": "r", "subnetId": " ",
+               "kmsKeyId": "", "directInternetAccess": ""}),
+        json!({}),
+    ));
+    assert_eq!(r.networks[0].value, Observed::Defaulted(NetworkAttachment::NoVpc));
+    assert_eq!(r.keys[0].key, Observed::Defaulted(None));
+    assert_eq!(
+        r.direct_internet_access.unwrap().value,
+        Observed::Defaulted("Enabled".to_owned())
+    );
+    let t = resource(&call(
+        "CreateModel",
+        json!({"modelName": "m", "vpcConfig": {"subnets": ["", "  "], "securityGroupIds": ["sg-1"]}}),
+        json!({}),
+    ));
+    assert_eq!(
+        t.networks[0].value,
+        Observed::Explicit(NetworkAttachment::CustomerVpc {
+            subnets: Some(vec![]),
+            security_groups: vec!["sg-1".into()]
+        })
+    );
+}

@@ -1,0 +1,342 @@
+//! The rule catalogue and its evaluation.
+//!
+//! A rule is a pure function from a [`Resource`] and the [`PolicyConfig`] to [`Check`]s, one per
+//! field it looked at. [`evaluate`] runs every rule that is not `off` and sorts the checks into
+//! findings, undetermined fields and passed rules. Nothing here performs I/O, reads the clock or
+//! the environment: real-time handlers and the audit sweep feed it the same way.
+
+mod encryption;
+mod network;
+mod notebook;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::PolicyConfig;
+use crate::model::{FieldName, Observed, Resource, ResourceKind, Setting};
+
+/// Stable identifiers of the rules; they appear in alerts, SNS attributes and configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RuleId {
+    VpcRequired,
+    NoDirectInternet,
+    IsolationRequired,
+    InterContainerEncryption,
+    VolumeKeyRequired,
+    OutputKeyRequired,
+    ApprovedKey,
+    RootAccessDisabled,
+    Imdsv2Required,
+}
+
+impl RuleId {
+    pub const ALL: [RuleId; 9] = [
+        RuleId::VpcRequired,
+        RuleId::NoDirectInternet,
+        RuleId::IsolationRequired,
+        RuleId::InterContainerEncryption,
+        RuleId::VolumeKeyRequired,
+        RuleId::OutputKeyRequired,
+        RuleId::ApprovedKey,
+        RuleId::RootAccessDisabled,
+        RuleId::Imdsv2Required,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleId::VpcRequired => "network.vpc-required",
+            RuleId::NoDirectInternet => "network.no-direct-internet",
+            RuleId::IsolationRequired => "network.isolation-required",
+            RuleId::InterContainerEncryption => "network.inter-container-encryption",
+            RuleId::VolumeKeyRequired => "encryption.volume-key-required",
+            RuleId::OutputKeyRequired => "encryption.output-key-required",
+            RuleId::ApprovedKey => "encryption.approved-key",
+            RuleId::RootAccessDisabled => "notebook.root-access-disabled",
+            RuleId::Imdsv2Required => "notebook.imdsv2-required",
+        }
+    }
+
+    /// The rule's entry in the catalogue.
+    pub fn definition(self) -> &'static RuleDefinition {
+        match self {
+            RuleId::VpcRequired => &network::VPC_REQUIRED,
+            RuleId::NoDirectInternet => &network::NO_DIRECT_INTERNET,
+            RuleId::IsolationRequired => &network::ISOLATION_REQUIRED,
+            RuleId::InterContainerEncryption => &network::INTER_CONTAINER_ENCRYPTION,
+            RuleId::VolumeKeyRequired => &encryption::VOLUME_KEY_REQUIRED,
+            RuleId::OutputKeyRequired => &encryption::OUTPUT_KEY_REQUIRED,
+            RuleId::ApprovedKey => &encryption::APPROVED_KEY,
+            RuleId::RootAccessDisabled => &notebook::ROOT_ACCESS_DISABLED,
+            RuleId::Imdsv2Required => &notebook::IMDSV2_REQUIRED,
+        }
+    }
+}
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An unknown rule identifier.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown rule `{0}`")]
+pub struct UnknownRuleError(pub String);
+
+impl FromStr for RuleId {
+    type Err = UnknownRuleError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        RuleId::ALL
+            .into_iter()
+            .find(|rule| rule.as_str() == text)
+            .ok_or_else(|| UnknownRuleError(text.to_owned()))
+    }
+}
+
+impl Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        }
+    }
+}
+
+/// How a rule is applied: `enforce` (findings call for containment), `report` (alert only)
+/// or `off` (not evaluated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ControlMode {
+    Enforce,
+    Report,
+    Off,
+}
+
+impl ControlMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ControlMode::Enforce => "enforce",
+            ControlMode::Report => "report",
+            ControlMode::Off => "off",
+        }
+    }
+}
+
+impl FromStr for ControlMode {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "enforce" => Ok(ControlMode::Enforce),
+            "report" => Ok(ControlMode::Report),
+            "off" => Ok(ControlMode::Off),
+            other => Err(format!(
+                "unknown mode `{other}` (expected `enforce`, `report` or `off`)"
+            )),
+        }
+    }
+}
+
+/// The outcome of a rule for one field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Check {
+    Pass,
+    Fail {
+        field: FieldName,
+        reason: String,
+    },
+    /// The source does not carry the field: no conclusion without describing the resource.
+    Undetermined {
+        field: FieldName,
+    },
+}
+
+/// A rule of the catalogue.
+pub struct RuleDefinition {
+    pub id: RuleId,
+    pub severity: Severity,
+    pub default_mode: ControlMode,
+    /// When the rule fails, in a line.
+    pub fails_when: &'static str,
+    /// What the owner of the resource must change.
+    pub remediation: &'static str,
+    /// The kinds whose API has the fields the rule checks.
+    pub applies_to: &'static [ResourceKind],
+    /// Pushes one check per field it looks at.
+    check: fn(&Resource, &PolicyConfig, &mut Vec<Check>),
+}
+
+impl fmt::Debug for RuleDefinition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RuleDefinition")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RuleDefinition {
+    /// Runs the rule on one resource.
+    pub fn check(&self, resource: &Resource, config: &PolicyConfig) -> Vec<Check> {
+        let mut checks = Vec::new();
+        (self.check)(resource, config, &mut checks);
+        checks
+    }
+}
+
+/// A failed rule on one field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub rule: RuleId,
+    pub severity: Severity,
+    /// `enforce` or `report` (rules that are `off` produce no findings).
+    pub mode: ControlMode,
+    /// The API field at fault (`ResourceConfig.VolumeKmsKeyId`).
+    pub field: FieldName,
+    /// One line naming the field and what is wrong with it.
+    pub reason: String,
+    pub remediation: &'static str,
+}
+
+/// A rule that could not be decided on one field because the source does not carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Undetermined {
+    pub rule: RuleId,
+    pub field: FieldName,
+}
+
+/// The result of every active rule on one resource.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Evaluation {
+    pub findings: Vec<Finding>,
+    pub undetermined: Vec<Undetermined>,
+    /// Rules that checked at least one field and found every one compliant.
+    pub passed: Vec<RuleId>,
+}
+
+impl Evaluation {
+    /// Whether any finding calls for containment.
+    pub fn has_enforced_findings(&self) -> bool {
+        self.findings.iter().any(|f| f.mode == ControlMode::Enforce)
+    }
+
+    /// The distinct rules that failed, in catalogue order.
+    pub fn failed_rules(&self) -> Vec<RuleId> {
+        let mut rules: Vec<RuleId> = self.findings.iter().map(|f| f.rule).collect();
+        rules.sort();
+        rules.dedup();
+        rules
+    }
+}
+
+/// The catalogue, in a stable order.
+pub fn catalogue() -> impl Iterator<Item = &'static RuleDefinition> {
+    RuleId::ALL.into_iter().map(RuleId::definition)
+}
+
+/// Runs every rule that is not `off` on `resource`.
+pub fn evaluate(resource: &Resource, config: &PolicyConfig) -> Evaluation {
+    let mut evaluation = Evaluation::default();
+    let mut checks = Vec::new();
+    for rule in catalogue() {
+        let mode = config.mode(rule.id);
+        if mode == ControlMode::Off {
+            continue;
+        }
+        (rule.check)(resource, config, &mut checks);
+        let mut decided = false;
+        let mut all_passed = true;
+        for check in checks.drain(..) {
+            match check {
+                Check::Pass => decided = true,
+                Check::Fail { field, reason } => {
+                    decided = true;
+                    all_passed = false;
+                    evaluation.findings.push(Finding {
+                        rule: rule.id,
+                        severity: rule.severity,
+                        mode,
+                        field,
+                        reason,
+                        remediation: rule.remediation,
+                    });
+                }
+                Check::Undetermined { field } => {
+                    all_passed = false;
+                    evaluation.undetermined.push(Undetermined { rule: rule.id, field });
+                }
+            }
+        }
+        if decided && all_passed {
+            evaluation.passed.push(rule.id);
+        }
+    }
+    evaluation
+}
+
+/// "`Field` is `value`" or "`Field` is absent, so AWS defaults to `value`", then `: consequence`:
+/// most reasons name the field and say where the value came from.
+fn stated<T: fmt::Display>(field: &str, value: &Observed<T>, consequence: &str) -> String {
+    match value {
+        Observed::Explicit(value) => format!("`{field}` is `{value}`: {consequence}"),
+        Observed::Defaulted(value) => format!("`{field}` is absent, so AWS defaults to `{value}`: {consequence}"),
+        Observed::Unknown => format!("`{field}` is unknown: {consequence}"),
+    }
+}
+
+/// The shared shape of rules over a boolean that must be `true`.
+fn require_true(settings: &[Setting<bool>], consequence: &str, checks: &mut Vec<Check>) {
+    checks.extend(settings.iter().map(|setting| match setting.value {
+        Observed::Unknown => Check::Undetermined {
+            field: setting.field.clone(),
+        },
+        Observed::Explicit(true) | Observed::Defaulted(true) => Check::Pass,
+        Observed::Explicit(false) | Observed::Defaulted(false) => Check::Fail {
+            field: setting.field.clone(),
+            reason: stated(&setting.field, &setting.value, consequence),
+        },
+    }));
+}
+
+/// The shared shape of rules over an enumerated string that must equal `required`.
+fn require_value(setting: Option<&Setting<String>>, required: &str, consequence: &str, checks: &mut Vec<Check>) {
+    let Some(setting) = setting else {
+        return;
+    };
+    checks.push(match setting.value.value() {
+        None => Check::Undetermined {
+            field: setting.field.clone(),
+        },
+        Some(value) if value == required => Check::Pass,
+        Some(_) => Check::Fail {
+            field: setting.field.clone(),
+            reason: stated(&setting.field, &setting.value, consequence),
+        },
+    });
+}
+
+#[cfg(test)]
+#[path = "tests.rs"]
+mod tests;

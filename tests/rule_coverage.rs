@@ -1,0 +1,135 @@
+//! Every rule is shown failing and passing by real-shaped events: for every evaluated API the
+//! rule applies to, at least one fixture violates it and one satisfies it.
+
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "test code: a panic is a failed assertion"
+)]
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use smguard_policy::event::{EVALUATED_API_CALLS, EVALUATED_STATE_CHANGES};
+use smguard_policy::rules::catalogue;
+use smguard_policy::{Decision, ResourceKind, RuleId, assess};
+use smguard_tests::cases;
+
+/// The rules an API's parameters can satisfy or violate. Create calls carry every field of
+/// their kind; Update calls only the fields they may change.
+fn applicable_rules(api: &str) -> Vec<RuleId> {
+    let kind = match api {
+        "UpdateNotebookInstance" => return vec![RuleId::RootAccessDisabled, RuleId::Imdsv2Required],
+        "UpdateDomain" => return vec![RuleId::VpcRequired, RuleId::OutputKeyRequired, RuleId::ApprovedKey],
+        "CreateNotebookInstance" => ResourceKind::NotebookInstance,
+        "CreateTrainingJob" => ResourceKind::TrainingJob,
+        "CreateProcessingJob" => ResourceKind::ProcessingJob,
+        "CreateHyperParameterTuningJob" => ResourceKind::HyperParameterTuningJob,
+        "CreateTransformJob" => ResourceKind::TransformJob,
+        "CreateModel" => ResourceKind::Model,
+        "CreateEndpointConfig" => ResourceKind::EndpointConfig,
+        "CreateDomain" => ResourceKind::Domain,
+        "CreateCompilationJob" => ResourceKind::CompilationJob,
+        "CreateAutoMLJob" | "CreateAutoMLJobV2" => ResourceKind::AutoMlJob,
+        "CreateLabelingJob" => ResourceKind::LabelingJob,
+        other => panic!("no applicability for `{other}`: add it here and fixtures for it"),
+    };
+    catalogue()
+        .filter(|rule| rule.applies_to.contains(&kind))
+        .map(|rule| rule.id)
+        .collect()
+}
+
+/// Decisions of the rows evaluated with `fixtures.env` alone, by API or detail-type.
+fn decisions_by_event_name() -> BTreeMap<String, Vec<(String, Decision)>> {
+    let mut by_name: BTreeMap<String, Vec<(String, Decision)>> = BTreeMap::new();
+    for case in cases::load().into_iter().filter(|c| c.settings.is_empty()) {
+        let decision = assess(&case.event(), &case.config());
+        let name = decision
+            .event
+            .event_name
+            .clone()
+            .or_else(|| decision.event.detail_type.clone())
+            .unwrap_or_default();
+        by_name.entry(name).or_default().push((case.label(), decision));
+    }
+    by_name
+}
+
+fn fails(decision: &Decision, rule: RuleId) -> bool {
+    decision.evaluation.findings.iter().any(|f| f.rule == rule)
+}
+
+fn passes(decision: &Decision, rule: RuleId) -> bool {
+    decision.evaluation.passed.contains(&rule)
+}
+
+#[test]
+fn every_rule_and_applicable_api_has_a_violating_and_a_compliant_fixture() {
+    let by_name = decisions_by_event_name();
+    let mut gaps = Vec::new();
+    for api in EVALUATED_API_CALLS {
+        let decisions = by_name.get(*api).map(Vec::as_slice).unwrap_or_default();
+        for rule in applicable_rules(api) {
+            if !decisions.iter().any(|(_, d)| fails(d, rule)) {
+                gaps.push(format!("{api}: no fixture violates `{rule}`"));
+            }
+            if !decisions.iter().any(|(_, d)| passes(d, rule)) {
+                gaps.push(format!("{api}: no fixture satisfies `{rule}`"));
+            }
+        }
+    }
+    assert!(gaps.is_empty(), "missing fixtures:\n{}", gaps.join("\n"));
+}
+
+#[test]
+fn every_rule_has_a_violating_and_a_compliant_fixture() {
+    let all: Vec<Decision> = decisions_by_event_name()
+        .into_values()
+        .flatten()
+        .map(|(_, d)| d)
+        .collect();
+    for rule in catalogue() {
+        assert!(
+            all.iter().any(|d| fails(d, rule.id)),
+            "no fixture violates `{}`",
+            rule.id
+        );
+        assert!(
+            all.iter().any(|d| passes(d, rule.id)),
+            "no fixture satisfies `{}`",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn every_evaluated_state_change_has_a_compliant_and_a_non_compliant_fixture() {
+    let by_name = decisions_by_event_name();
+    for detail_type in EVALUATED_STATE_CHANGES {
+        let outcomes: BTreeSet<&str> = by_name
+            .get(*detail_type)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|(_, d)| d.outcome.as_str())
+            .collect();
+        assert!(outcomes.contains("compliant"), "{detail_type}: no compliant fixture");
+        assert!(
+            outcomes.contains("non_compliant"),
+            "{detail_type}: no non-compliant fixture"
+        );
+    }
+}
+
+#[test]
+fn every_rule_applies_to_some_api() {
+    let covered: BTreeSet<RuleId> = EVALUATED_API_CALLS
+        .iter()
+        .flat_map(|api| applicable_rules(api))
+        .collect();
+    for rule in catalogue() {
+        assert!(covered.contains(&rule.id), "`{}` applies to no evaluated API", rule.id);
+    }
+}
