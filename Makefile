@@ -3,11 +3,16 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: test lint fmt policy-purity bench evaluate-fixtures
+.PHONY: test tools lint fmt policy-purity bench evaluate-fixtures
 
-## test: the test command: every unit, fixture, property and CLI test
-test:
+## test: the test command: installs the emulator, then every Rust test and the emulator's own tests
+test: tools
 	$(CARGO) test --workspace
+	.venv/bin/python -m unittest discover --start-directory tests/emulator
+
+## tools: the pinned AWS API emulator (moto) in .venv
+tools:
+	tests/bin/setup
 
 ## lint: formatting, clippy with warnings as errors, and the policy crate's purity
 lint: policy-purity

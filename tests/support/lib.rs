@@ -1,10 +1,13 @@
-//! Test support shared by smguard's test suites: the fixture table (`events/cases.toml`).
+//! Test support shared by smguard's test suites: the fixture table (`events/cases.toml`) and the
+//! AWS API emulator harness.
 //!
 //! A broken fixture or table must fail the test that uses it, loudly.
 #![allow(
     clippy::expect_used,
     clippy::panic,
-    reason = "test support: a broken fixture fails the test"
+    clippy::indexing_slicing,
+    reason = "test support: a broken fixture or emulator fails the test"
 )]
 
 pub mod cases;
+pub mod emulator;

@@ -141,6 +141,21 @@ pub struct Location {
 /// fields inside lists (`TrainingJobDefinitions[1].VpcConfig`).
 pub type FieldName = Cow<'static, str>;
 
+impl Location {
+    /// Partition, Region and account of an ARN; empty parts are unknown.
+    pub fn from_arn(arn: &str) -> Location {
+        let Some(arn) = crate::arn::Arn::parse(arn) else {
+            return Location::default();
+        };
+        let known = |part: &str| (!part.is_empty()).then(|| part.to_owned());
+        Location {
+            partition: known(arn.partition),
+            region: known(arn.region),
+            account: known(arn.account),
+        }
+    }
+}
+
 /// How much is known about one field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "source", content = "value", rename_all = "snake_case")]

@@ -17,8 +17,8 @@ use serde::Deserialize;
 
 use super::lenient::opt_bool;
 use crate::model::{
-    FieldName, KeyPurpose, KeySetting, NetworkAttachment, Observed, Origin, Resource, ResourceKind, ResourceRef,
-    S3Output, Scope, Setting,
+    FieldName, KeyPurpose, KeySetting, Lifecycle, Location, NetworkAttachment, Observed, Origin, Resource,
+    ResourceKind, ResourceRef, S3Output, Scope, Setting, SourceKind, Status,
 };
 
 /// What an absent field means for a source.
@@ -92,6 +92,28 @@ pub fn build<S: ResourceSpec>(spec: S, absent: Absent, scope: Scope, origin: Ori
         absent,
         resource: &mut resource,
     });
+    Ok(resource)
+}
+
+/// Builds the resource a `Describe*` answer describes: absent fields are AWS defaults (the
+/// answer omits unset members), and the status and location are read from the answer.
+pub fn described<S: ResourceSpec>(spec: S, operation: &str) -> Result<Resource, SpecError> {
+    let status = spec.status().map(|value| Status {
+        value: value.to_owned(),
+        lifecycle: Lifecycle::of(value),
+        inferred: false,
+    });
+    let origin = Origin {
+        source: SourceKind::Describe,
+        name: operation.to_owned(),
+        event_id: None,
+        time: None,
+    };
+    let mut resource = build(spec, Absent::Default, Scope::Whole, origin)?;
+    resource.status = status;
+    if let Some(arn) = &resource.arn {
+        resource.location = Location::from_arn(arn);
+    }
     Ok(resource)
 }
 

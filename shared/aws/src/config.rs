@@ -1,0 +1,51 @@
+//! SDK configuration and clients.
+
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
+
+/// Attempts per call, including the first: throttling and 5xx answers are retried with the SDK's
+/// exponential backoff and jitter before they surface as a retryable [`crate::PortError`].
+pub const MAX_ATTEMPTS: u32 = 3;
+
+/// The one HTTP client: rustls with the ring provider (no aws-lc C build, no second TLS stack).
+/// It also speaks plain `http://`, which the test emulator uses.
+pub fn http_client() -> SharedHttpClient {
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+        .build_https()
+}
+
+/// The adapters' retry policy: standard mode (exponential backoff with jitter), [`MAX_ATTEMPTS`].
+pub fn retry_config() -> RetryConfig {
+    RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS)
+}
+
+/// The environment's configuration (credential chain, Region, `AWS_ENDPOINT_URL`), with the one
+/// HTTP client and the adapters' retry policy.
+pub async fn load_sdk_config() -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http_client())
+        .retry_config(retry_config())
+        .load()
+        .await
+}
+
+/// The SDK clients the adapters use, built once per Lambda container.
+#[derive(Debug, Clone)]
+pub struct Clients {
+    pub sagemaker: aws_sdk_sagemaker::Client,
+    pub sns: aws_sdk_sns::Client,
+    pub cloudtrail: aws_sdk_cloudtrail::Client,
+}
+
+impl Clients {
+    pub fn new(config: &SdkConfig) -> Self {
+        Clients {
+            sagemaker: aws_sdk_sagemaker::Client::new(config),
+            sns: aws_sdk_sns::Client::new(config),
+            cloudtrail: aws_sdk_cloudtrail::Client::new(config),
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! The AWS adapters behind smguard's ports ([`smguard_engine::ports`]).
+//!
+//! - [`SageMakerInventory`]: describes any kind by name and normalizes the answer into the policy
+//!   model with the same reader the events use; lists every kind, all pages.
+//! - [`SageMakerRemediator`]: stops notebooks and jobs, deletes models, endpoint configurations and
+//!   stopped notebooks. Idempotent and state-aware: already stopped, not yet stoppable and gone are
+//!   outcomes, not errors.
+//! - [`SnsNotifier`]: one SNS message per alert, `MessageStructure=json` (text for people, JSON for
+//!   machines), with filterable message attributes.
+//! - [`CloudTrailReader`]: trail status and event selectors; `LookupEvents` by resource name.
+//!
+//! Clients come from one [`aws_config::SdkConfig`] ([`load_sdk_config`]), so the standard
+//! credential chain and `AWS_ENDPOINT_URL` apply. SDK errors become [`PortError`]s: throttling
+//! and 5xx answers are retried by the SDK with backoff and then surface as retryable;
+//! access denied is never retried.
+
+mod config;
+mod describe;
+mod error;
+mod inventory;
+mod notifier;
+mod remediator;
+mod trail;
+
+pub use config::{Clients, MAX_ATTEMPTS, http_client, load_sdk_config, retry_config};
+pub use error::classify;
+pub use inventory::SageMakerInventory;
+pub use notifier::SnsNotifier;
+pub use remediator::SageMakerRemediator;
+pub use smguard_engine::PortError;
+pub use trail::CloudTrailReader;

@@ -1,0 +1,372 @@
+//! In-memory fakes of the ports, for tests of the code above them.
+//!
+//! [`FakeSageMaker`] keeps resources with a status and applies SageMaker's state rules (a
+//! `Pending` notebook cannot be stopped, a second stop finds it stopping, only a stopped notebook
+//! can be deleted), so tests see the outcomes the AWS adapter reports. Every fake records its
+//! calls and can be told to fail.
+
+#![allow(clippy::expect_used, reason = "a poisoned fake lock means a test already panicked")]
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use smguard_policy::model::{Lifecycle, Status};
+use smguard_policy::{Resource, ResourceKind, ResourceRef};
+
+use crate::alert::Alert;
+use crate::ports::{
+    DeleteOutcome, Inventory, Notifier, PortError, RecordedEvent, Remediator, StopOutcome, TrailReader, TrailStatus,
+};
+
+/// Operations [`FakeSageMaker`] records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Call {
+    Describe(ResourceRef),
+    List(ResourceKind),
+    Stop(ResourceRef),
+    Delete(ResourceRef),
+}
+
+/// Failures to return, by operation name (`describe`, `list`, `stop`, `delete`, `notify`), in order.
+#[derive(Debug, Default)]
+struct Failures(Mutex<BTreeMap<&'static str, VecDeque<PortError>>>);
+
+impl Failures {
+    fn push(&self, operation: &'static str, error: PortError) {
+        self.0
+            .lock()
+            .expect("fake lock")
+            .entry(operation)
+            .or_default()
+            .push_back(error);
+    }
+
+    fn next(&self, operation: &'static str) -> Result<(), PortError> {
+        match self
+            .0
+            .lock()
+            .expect("fake lock")
+            .get_mut(operation)
+            .and_then(VecDeque::pop_front)
+        {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A SageMaker in memory: resources by kind and name, with their status.
+#[derive(Debug, Default)]
+pub struct FakeSageMaker {
+    resources: Mutex<BTreeMap<(ResourceKind, String), Resource>>,
+    calls: Mutex<Vec<Call>>,
+    failures: Failures,
+}
+
+impl FakeSageMaker {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds or replaces a resource.
+    pub fn put(&self, resource: Resource) {
+        self.resources
+            .lock()
+            .expect("fake lock")
+            .insert((resource.kind, resource.name.clone()), resource);
+    }
+
+    /// Sets a resource's status, as SageMaker moving it along would.
+    pub fn set_status(&self, kind: ResourceKind, name: &str, status: &str) {
+        if let Some(resource) = self
+            .resources
+            .lock()
+            .expect("fake lock")
+            .get_mut(&(kind, name.to_owned()))
+        {
+            resource.status = Some(status_of(status));
+        }
+    }
+
+    pub fn status(&self, kind: ResourceKind, name: &str) -> Option<String> {
+        self.resources
+            .lock()
+            .expect("fake lock")
+            .get(&(kind, name.to_owned()))
+            .and_then(|r| r.status.as_ref().map(|s| s.value.clone()))
+    }
+
+    pub fn exists(&self, kind: ResourceKind, name: &str) -> bool {
+        self.resources
+            .lock()
+            .expect("fake lock")
+            .contains_key(&(kind, name.to_owned()))
+    }
+
+    /// Makes the next call of `operation` fail with `error`.
+    pub fn fail_next(&self, operation: &'static str, error: PortError) {
+        self.failures.push(operation, error);
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.calls.lock().expect("fake lock").clone()
+    }
+
+    /// Stop and delete calls only.
+    pub fn changes(&self) -> Vec<Call> {
+        self.calls()
+            .into_iter()
+            .filter(|c| matches!(c, Call::Stop(_) | Call::Delete(_)))
+            .collect()
+    }
+
+    fn record(&self, call: Call) {
+        self.calls.lock().expect("fake lock").push(call);
+    }
+}
+
+fn status_of(value: &str) -> Status {
+    Status {
+        value: value.to_owned(),
+        lifecycle: Lifecycle::of(value),
+        inferred: false,
+    }
+}
+
+#[async_trait]
+impl Inventory for FakeSageMaker {
+    async fn describe(&self, resource: &ResourceRef) -> Result<Option<Resource>, PortError> {
+        self.record(Call::Describe(resource.clone()));
+        self.failures.next("describe")?;
+        Ok(self
+            .resources
+            .lock()
+            .expect("fake lock")
+            .get(&(resource.kind, resource.name.clone()))
+            .cloned())
+    }
+
+    async fn list(&self, kind: ResourceKind) -> Result<Vec<ResourceRef>, PortError> {
+        self.record(Call::List(kind));
+        self.failures.next("list")?;
+        Ok(self
+            .resources
+            .lock()
+            .expect("fake lock")
+            .values()
+            .filter(|r| r.kind == kind)
+            .map(Resource::reference)
+            .collect())
+    }
+}
+
+#[async_trait]
+impl Remediator for FakeSageMaker {
+    async fn stop(&self, target: &ResourceRef) -> Result<StopOutcome, PortError> {
+        self.record(Call::Stop(target.clone()));
+        self.failures.next("stop")?;
+        let mut resources = self.resources.lock().expect("fake lock");
+        let Some(resource) = resources.get_mut(&(target.kind, target.name.clone())) else {
+            return Ok(StopOutcome::Gone);
+        };
+        let status = resource
+            .status
+            .as_ref()
+            .map_or_else(|| "InProgress".to_owned(), |s| s.value.clone());
+        let outcome = match (target.kind, Lifecycle::of(&status)) {
+            (ResourceKind::NotebookInstance, Lifecycle::Pending | Lifecycle::Updating) => {
+                StopOutcome::NotYetStoppable { status }
+            }
+            (_, Lifecycle::Running) => {
+                let stopping = if target.kind == ResourceKind::CompilationJob {
+                    "STOPPING"
+                } else {
+                    "Stopping"
+                };
+                resource.status = Some(status_of(stopping));
+                StopOutcome::Stopping
+            }
+            _ => StopOutcome::AlreadyStopped { status },
+        };
+        Ok(outcome)
+    }
+
+    async fn delete(&self, target: &ResourceRef) -> Result<DeleteOutcome, PortError> {
+        self.record(Call::Delete(target.clone()));
+        self.failures.next("delete")?;
+        let mut resources = self.resources.lock().expect("fake lock");
+        let key = (target.kind, target.name.clone());
+        let Some(resource) = resources.get(&key) else {
+            return Ok(DeleteOutcome::Gone);
+        };
+        match target.kind {
+            ResourceKind::NotebookInstance => {
+                let status = resource.status.as_ref().map_or_else(String::new, |s| s.value.clone());
+                if matches!(Lifecycle::of(&status), Lifecycle::Stopped | Lifecycle::Failed) {
+                    resources.remove(&key);
+                    Ok(DeleteOutcome::Deleted)
+                } else {
+                    Ok(DeleteOutcome::NotYetDeletable { status })
+                }
+            }
+            ResourceKind::Model | ResourceKind::EndpointConfig => {
+                resources.remove(&key);
+                Ok(DeleteOutcome::Deleted)
+            }
+            kind => Err(PortError::Unsupported {
+                operation: "delete".to_owned(),
+                kind: kind.as_str().to_owned(),
+            }),
+        }
+    }
+}
+
+/// Records alerts instead of sending them.
+#[derive(Debug, Default)]
+pub struct RecordingNotifier {
+    alerts: Mutex<Vec<Alert>>,
+    failures: Failures,
+}
+
+impl RecordingNotifier {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn alerts(&self) -> Vec<Alert> {
+        self.alerts.lock().expect("fake lock").clone()
+    }
+
+    /// Makes the next `notify` fail with `error`.
+    pub fn fail_next(&self, error: PortError) {
+        self.failures.push("notify", error);
+    }
+}
+
+#[async_trait]
+impl Notifier for RecordingNotifier {
+    async fn notify(&self, alert: &Alert) -> Result<(), PortError> {
+        self.failures.next("notify")?;
+        self.alerts.lock().expect("fake lock").push(alert.clone());
+        Ok(())
+    }
+}
+
+/// CloudTrail in memory.
+#[derive(Debug, Default)]
+pub struct FakeTrail {
+    trails: Mutex<Vec<TrailStatus>>,
+    events: Mutex<Vec<(String, RecordedEvent)>>,
+    failures: Failures,
+}
+
+impl FakeTrail {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add_trail(&self, trail: TrailStatus) {
+        self.trails.lock().expect("fake lock").push(trail);
+    }
+
+    /// Records an event naming `resource_name` (newest last).
+    pub fn add_event(&self, resource_name: &str, event: RecordedEvent) {
+        self.events
+            .lock()
+            .expect("fake lock")
+            .push((resource_name.to_owned(), event));
+    }
+
+    pub fn fail_next(&self, operation: &'static str, error: PortError) {
+        self.failures.push(operation, error);
+    }
+}
+
+#[async_trait]
+impl TrailReader for FakeTrail {
+    async fn trails(&self) -> Result<Vec<TrailStatus>, PortError> {
+        self.failures.next("trails")?;
+        Ok(self.trails.lock().expect("fake lock").clone())
+    }
+
+    async fn events_for(&self, resource_name: &str, limit: usize) -> Result<Vec<RecordedEvent>, PortError> {
+        self.failures.next("events_for")?;
+        Ok(self
+            .events
+            .lock()
+            .expect("fake lock")
+            .iter()
+            .rev()
+            .filter(|(name, _)| name == resource_name)
+            .take(limit)
+            .map(|(_, event)| event.clone())
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use smguard_policy::model::{Origin, Scope, SourceKind};
+
+    use super::*;
+
+    fn resource(kind: ResourceKind, name: &str, status: &str) -> Resource {
+        let origin = Origin {
+            source: SourceKind::Describe,
+            name: "test".into(),
+            event_id: None,
+            time: None,
+        };
+        let mut r = Resource::new(kind, name, Scope::Whole, origin);
+        r.status = Some(status_of(status));
+        r
+    }
+
+    #[tokio::test]
+    async fn the_fake_follows_sagemakers_state_rules() {
+        let sm = FakeSageMaker::new();
+        sm.put(resource(ResourceKind::NotebookInstance, "nb", "Pending"));
+        let nb = sm.list(ResourceKind::NotebookInstance).await.unwrap().remove(0);
+        assert_eq!(
+            sm.stop(&nb).await.unwrap(),
+            StopOutcome::NotYetStoppable {
+                status: "Pending".into()
+            }
+        );
+        sm.set_status(ResourceKind::NotebookInstance, "nb", "InService");
+        assert_eq!(sm.stop(&nb).await.unwrap(), StopOutcome::Stopping);
+        assert_eq!(
+            sm.stop(&nb).await.unwrap(),
+            StopOutcome::AlreadyStopped {
+                status: "Stopping".into()
+            }
+        );
+        assert_eq!(
+            sm.delete(&nb).await.unwrap(),
+            DeleteOutcome::NotYetDeletable {
+                status: "Stopping".into()
+            }
+        );
+        sm.set_status(ResourceKind::NotebookInstance, "nb", "Stopped");
+        assert_eq!(sm.delete(&nb).await.unwrap(), DeleteOutcome::Deleted);
+        assert_eq!(sm.delete(&nb).await.unwrap(), DeleteOutcome::Gone);
+        assert_eq!(sm.stop(&nb).await.unwrap(), StopOutcome::Gone);
+        assert_eq!(sm.describe(&nb).await.unwrap(), None);
+        assert_eq!(sm.changes().len(), 7);
+    }
+
+    #[tokio::test]
+    async fn injected_failures_come_once_in_order() {
+        let notifier = RecordingNotifier::new();
+        let throttled = PortError::Throttled {
+            operation: "Publish".into(),
+            message: "slow down".into(),
+        };
+        notifier.fail_next(throttled.clone());
+        let alert = crate::alert::tests_support::alert();
+        assert_eq!(notifier.notify(&alert).await, Err(throttled));
+        assert_eq!(notifier.notify(&alert).await, Ok(()));
+        assert_eq!(notifier.alerts().len(), 1);
+    }
+}

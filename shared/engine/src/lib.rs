@@ -1,0 +1,13 @@
+//! smguard's engine: the ports through which decisions reach AWS, their in-memory fakes, and
+//! the alert model.
+//!
+//! The policy crate decides; the engine carries decisions out through [`ports`]. Ports speak
+//! the policy crate's types; `smguard-aws` implements them with the AWS SDK, [`fakes`] in memory.
+//! Kept apart from `smguard-policy` so that crate stays synchronous.
+
+pub mod alert;
+pub mod fakes;
+pub mod ports;
+
+pub use alert::{ActionResult, ActionTaken, Alert, AlertFinding, AlertResource, MessageAttribute};
+pub use ports::{DeleteOutcome, Inventory, Notifier, PortError, Remediator, StopOutcome, TrailReader};

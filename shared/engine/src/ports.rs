@@ -1,0 +1,160 @@
+//! The ports: what smguard needs from AWS, in smguard's own terms.
+//!
+//! Each port has one AWS adapter (`smguard-aws`) and one in-memory fake ([`crate::fakes`]). They
+//! speak the policy crate's types and never an SDK's, so the decision code above them is tested
+//! with fakes and the adapters below them against the emulator.
+
+use async_trait::async_trait;
+use serde::Serialize;
+use smguard_policy::{Resource, ResourceKind, ResourceRef};
+
+use crate::alert::Alert;
+
+/// A call to AWS that did not do what was asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PortError {
+    /// Never retried: the caller's policy does not allow the call.
+    #[error("access denied to `{operation}`: {message}")]
+    AccessDenied { operation: String, message: String },
+    /// Retried by the SDK with backoff, and still throttled.
+    #[error("`{operation}` was throttled: {message}")]
+    Throttled { operation: String, message: String },
+    /// A 5xx answer, a timeout or a broken connection, retried by the SDK and still failing.
+    #[error("`{operation}` failed on the service side or in transit: {message}")]
+    Unavailable { operation: String, message: String },
+    /// The service refused the request for a reason retrying will not change.
+    #[error("`{operation}` was rejected with `{code}`: {message}")]
+    Rejected {
+        operation: String,
+        code: String,
+        message: String,
+    },
+    /// The operation does not exist for this kind of resource.
+    #[error("`{operation}` is not possible for a {kind}")]
+    Unsupported { operation: String, kind: String },
+}
+
+impl PortError {
+    /// Whether trying again later may succeed (throttling, 5xx, network).
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, PortError::Throttled { .. } | PortError::Unavailable { .. })
+    }
+
+    pub fn is_access_denied(&self) -> bool {
+        matches!(self, PortError::AccessDenied { .. })
+    }
+}
+
+/// What asking a resource to stop achieved. Every state is an outcome, not an error: duplicate
+/// events, already stopped resources and races are normal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StopOutcome {
+    /// The stop was accepted; the resource is stopping.
+    Stopping,
+    /// Nothing to stop: it is already stopping, stopped or finished (`status` says which).
+    AlreadyStopped { status: String },
+    /// AWS refuses to stop it in this state yet (a `Pending` notebook); try again later.
+    NotYetStoppable { status: String },
+    /// It no longer exists.
+    Gone,
+}
+
+/// What asking a resource to be deleted achieved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DeleteOutcome {
+    Deleted,
+    /// AWS refuses to delete it in this state (a notebook that is not stopped).
+    NotYetDeletable {
+        status: String,
+    },
+    /// It no longer exists (deleted already, perhaps by a duplicate event).
+    Gone,
+}
+
+/// Reads resources as they are now, into the same model the events are read into.
+#[async_trait]
+pub trait Inventory: Send + Sync {
+    /// The resource, or `None` when it does not exist.
+    async fn describe(&self, resource: &ResourceRef) -> Result<Option<Resource>, PortError>;
+    /// Every resource of a kind (all pages).
+    async fn list(&self, kind: ResourceKind) -> Result<Vec<ResourceRef>, PortError>;
+}
+
+/// Contains resources.
+#[async_trait]
+pub trait Remediator: Send + Sync {
+    /// Stops a notebook instance or a job.
+    async fn stop(&self, resource: &ResourceRef) -> Result<StopOutcome, PortError>;
+    /// Deletes a model, an endpoint configuration or a stopped notebook instance.
+    async fn delete(&self, resource: &ResourceRef) -> Result<DeleteOutcome, PortError>;
+}
+
+/// Tells security operations.
+#[async_trait]
+pub trait Notifier: Send + Sync {
+    async fn notify(&self, alert: &Alert) -> Result<(), PortError>;
+}
+
+/// One CloudTrail trail as it is now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrailStatus {
+    pub name: String,
+    pub arn: Option<String>,
+    pub home_region: Option<String>,
+    pub is_logging: bool,
+    pub is_multi_region: bool,
+    pub selectors: TrailSelectors,
+}
+
+/// What a trail records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", content = "selectors", rename_all = "snake_case")]
+pub enum TrailSelectors {
+    Basic(Vec<BasicSelector>),
+    Advanced(Vec<AdvancedSelector>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BasicSelector {
+    /// `All`, `ReadOnly` or `WriteOnly`.
+    pub read_write_type: Option<String>,
+    pub include_management_events: Option<bool>,
+    /// (`AWS::S3::Object`, values).
+    pub data_resources: Vec<(String, Vec<String>)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdvancedSelector {
+    pub name: Option<String>,
+    pub field_selectors: Vec<FieldSelector>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct FieldSelector {
+    pub field: String,
+    pub equals: Vec<String>,
+    pub not_equals: Vec<String>,
+    pub starts_with: Vec<String>,
+    pub not_starts_with: Vec<String>,
+    pub ends_with: Vec<String>,
+    pub not_ends_with: Vec<String>,
+}
+
+/// A CloudTrail record found by `LookupEvents`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordedEvent {
+    pub event_id: String,
+    pub event_name: Option<String>,
+    /// The record itself (`CloudTrailEvent`): what `smguard_policy::normalize` reads.
+    pub cloudtrail_event: String,
+}
+
+/// Reads CloudTrail: the trails that feed smguard, and recent calls on a resource.
+#[async_trait]
+pub trait TrailReader: Send + Sync {
+    async fn trails(&self) -> Result<Vec<TrailStatus>, PortError>;
+    /// The newest management events naming `resource_name`, at most `limit` of them.
+    async fn events_for(&self, resource_name: &str, limit: usize) -> Result<Vec<RecordedEvent>, PortError>;
+}

@@ -1,0 +1,402 @@
+"""The emulator extension on its own: lifecycles, AWS's preconditions and messages, Describe
+fidelity, LookupEvents and EventBridge delivery.
+
+    .venv/bin/python -m unittest discover -s tests/emulator -v
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import boto3
+from botocore.exceptions import ClientError
+
+HERE = Path(__file__).resolve().parent
+REGION = "us-gov-west-1"
+ROLE = "arn:aws-us-gov:iam::111122223333:role/service-role/ml"
+server: subprocess.Popen | None = None
+endpoint = ""
+
+
+def start_server(parent_pid: int) -> tuple[subprocess.Popen, str]:
+    port_file = Path(tempfile.mkdtemp()) / "port"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "smguard_emulator", "--port", "0", "--port-file", str(port_file), "--parent-pid", str(parent_pid)],
+        cwd=HERE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 30
+    while not port_file.exists():
+        if time.time() > deadline or process.poll() is not None:
+            raise RuntimeError("the emulator did not start")
+        time.sleep(0.05)
+    url = f"http://127.0.0.1:{port_file.read_text()}"
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/moto-api/")
+            return process, url
+        except OSError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def setUpModule() -> None:
+    global server, endpoint
+    server, endpoint = start_server(os.getpid())
+
+
+def tearDownModule() -> None:
+    if server is not None:
+        server.terminate()
+        server.wait(10)
+
+
+class EmulatorTest(unittest.TestCase):
+    """Each test works in an account of its own, as the Rust harness does."""
+
+    def setUp(self) -> None:
+        self.account = str(uuid.uuid4().int)[:12]
+        self.session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+
+    def client(self, service: str, session: "boto3.session.Session | None" = None):
+        client = (session or self.session).client(service, endpoint_url=endpoint)
+        account = self.account
+        client.meta.events.register("before-send", lambda request, **_: request.headers.__setitem__("x-moto-account-id", account))
+        return client
+
+    def advance(self, kind: str, name: str, status: str | None = None) -> tuple[int, dict]:
+        body = {"account": self.account, "region": REGION, "kind": kind, "name": name}
+        if status:
+            body["status"] = status
+        request = urllib.request.Request(f"{endpoint}/_smguard/lifecycle", data=json.dumps(body).encode(), method="POST")
+        try:
+            with urllib.request.urlopen(request) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    def assertError(self, call, code: str, message: str) -> None:
+        with self.assertRaises(ClientError) as raised:
+            call()
+        self.assertEqual(raised.exception.response["Error"]["Code"], code)
+        self.assertEqual(raised.exception.response["Error"]["Message"], message)
+
+
+class NotebookLifecycleTest(EmulatorTest):
+    def test_a_notebook_moves_only_when_told_and_refuses_what_aws_refuses(self) -> None:
+        sm = self.client("sagemaker")
+        arn = sm.create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE)["NotebookInstanceArn"]
+        self.assertEqual(arn, f"arn:aws-us-gov:sagemaker:{REGION}:{self.account}:notebook-instance/nb")
+        status = lambda: sm.describe_notebook_instance(NotebookInstanceName="nb")["NotebookInstanceStatus"]
+        self.assertEqual(status(), "Pending")
+        self.assertEqual(status(), "Pending", "describing does not move it")
+        self.assertError(
+            lambda: sm.stop_notebook_instance(NotebookInstanceName="nb"),
+            "ValidationException",
+            f"Status (Pending) not in ([InService]). Unable to transition to (Stopping) for Notebook Instance ({arn}).",
+        )
+        self.assertError(
+            lambda: sm.start_notebook_instance(NotebookInstanceName="nb"),
+            "ValidationException",
+            f"Status (Pending) not in ([Stopped, Failed]). Unable to transition to (Pending) for Notebook Instance ({arn}).",
+        )
+        self.assertEqual(self.advance("notebook-instance", "nb"), (200, {"status": "InService"}))
+        sm.stop_notebook_instance(NotebookInstanceName="nb")
+        self.assertEqual(status(), "Stopping")
+        self.assertError(
+            lambda: sm.stop_notebook_instance(NotebookInstanceName="nb"),
+            "ValidationException",
+            f"Status (Stopping) not in ([InService]). Unable to transition to (Stopping) for Notebook Instance ({arn}).",
+        )
+        self.assertError(
+            lambda: sm.delete_notebook_instance(NotebookInstanceName="nb"),
+            "ValidationException",
+            f"Status (Stopping) not in ([Stopped, Failed]). Unable to transition to (Deleting) for Notebook Instance ({arn}).",
+        )
+        self.assertEqual(self.advance("notebook-instance", "nb"), (200, {"status": "Stopped"}))
+        sm.start_notebook_instance(NotebookInstanceName="nb")
+        self.assertEqual(status(), "Pending")
+        self.advance("notebook-instance", "nb", "Stopped")
+        sm.delete_notebook_instance(NotebookInstanceName="nb")
+        self.assertError(lambda: sm.describe_notebook_instance(NotebookInstanceName="nb"), "ValidationException", "RecordNotFound")
+        self.assertError(lambda: sm.stop_notebook_instance(NotebookInstanceName="nb"), "ValidationException", "RecordNotFound")
+
+    def test_update_needs_a_stopped_notebook_and_passes_through_updating(self) -> None:
+        sm = self.client("sagemaker")
+        arn = sm.create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE)["NotebookInstanceArn"]
+        self.advance("notebook-instance", "nb")
+        self.assertError(
+            lambda: sm.update_notebook_instance(NotebookInstanceName="nb", RootAccess="Enabled"),
+            "ValidationException",
+            f"Status (InService) not in ([Stopped, Failed]). Unable to transition to (Updating) for Notebook Instance ({arn}).",
+        )
+        sm.stop_notebook_instance(NotebookInstanceName="nb")
+        self.advance("notebook-instance", "nb")
+        sm.update_notebook_instance(
+            NotebookInstanceName="nb",
+            RootAccess="Enabled",
+            InstanceMetadataServiceConfiguration={"MinimumInstanceMetadataServiceVersion": "1"},
+        )
+        described = sm.describe_notebook_instance(NotebookInstanceName="nb")
+        self.assertEqual(described["NotebookInstanceStatus"], "Updating")
+        self.assertEqual(described["RootAccess"], "Enabled")
+        self.assertEqual(described["InstanceMetadataServiceConfiguration"], {"MinimumInstanceMetadataServiceVersion": "1"})
+        self.assertEqual(self.advance("notebook-instance", "nb"), (200, {"status": "Stopped"}))
+
+
+class JobLifecycleTest(EmulatorTest):
+    def create_jobs(self) -> dict[str, tuple[str, str, callable, callable]]:
+        """kind -> (name, noun, stop, describe status)"""
+        sm = self.client("sagemaker")
+        output = {"S3OutputPath": "s3://bucket/out"}
+        sm.create_training_job(
+            TrainingJobName="train", RoleArn=ROLE, OutputDataConfig=output,
+            AlgorithmSpecification={"TrainingImage": "img", "TrainingInputMode": "File"},
+            ResourceConfig={"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 10},
+            StoppingCondition={"MaxRuntimeInSeconds": 60},
+        )
+        sm.create_processing_job(
+            ProcessingJobName="process", RoleArn=ROLE, AppSpecification={"ImageUri": "img"},
+            ProcessingResources={"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large", "VolumeSizeInGB": 10}},
+        )
+        sm.create_model(ModelName="model", ExecutionRoleArn=ROLE, PrimaryContainer={"Image": "img"})
+        sm.create_transform_job(
+            TransformJobName="transform", ModelName="model",
+            TransformInput={"DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://bucket/in"}}},
+            TransformOutput=output, TransformResources={"InstanceType": "ml.m5.large", "InstanceCount": 1},
+        )
+        sm.create_hyper_parameter_tuning_job(
+            HyperParameterTuningJobName="tune",
+            HyperParameterTuningJobConfig={"Strategy": "Bayesian", "ResourceLimits": {"MaxNumberOfTrainingJobs": 2, "MaxParallelTrainingJobs": 1}},
+            TrainingJobDefinition={"AlgorithmSpecification": {"TrainingImage": "img", "TrainingInputMode": "File"}, "RoleArn": ROLE,
+                                   "OutputDataConfig": output, "StoppingCondition": {"MaxRuntimeInSeconds": 60},
+                                   "ResourceConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 10}},
+        )
+        sm.create_compilation_job(
+            CompilationJobName="compile", RoleArn=ROLE,
+            InputConfig={"S3Uri": "s3://bucket/m.tar.gz", "Framework": "XGBOOST"},
+            OutputConfig={"S3OutputLocation": "s3://bucket/c", "TargetDevice": "ml_c5"},
+            StoppingCondition={"MaxRuntimeInSeconds": 60},
+        )
+        sm.create_auto_ml_job_v2(
+            AutoMLJobName="automl", RoleArn=ROLE, OutputDataConfig=output,
+            AutoMLJobInputDataConfig=[{"ChannelType": "training", "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://bucket/in"}}}],
+            # moto needs ProblemType and CompletionCriteria (../shared/reference/moto.md §2).
+            AutoMLProblemTypeConfig={"TabularJobConfig": {"TargetAttributeName": "y", "ProblemType": "BinaryClassification",
+                                                          "CompletionCriteria": {"MaxCandidates": 1}}},
+        )
+        sm.create_auto_ml_job(
+            AutoMLJobName="automl-v1", RoleArn=ROLE, OutputDataConfig=output,
+            InputDataConfig=[{"DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://bucket/in"}}, "TargetAttributeName": "y"}],
+        )
+        sm.create_labeling_job(
+            LabelingJobName="label", LabelAttributeName="l", RoleArn=ROLE,
+            InputConfig={"DataSource": {"S3DataSource": {"ManifestS3Uri": "s3://bucket/m"}}}, OutputConfig=output,
+            HumanTaskConfig={"WorkteamArn": "arn:aws-us-gov:sagemaker:us-gov-west-1:111122223333:workteam/private-crowd/t",
+                             "UiConfig": {"UiTemplateS3Uri": "s3://bucket/t"}, "PreHumanTaskLambdaArn": "arn:aws-us-gov:lambda:us-gov-west-1:1:function:f",
+                             "TaskTitle": "t", "TaskDescription": "d", "NumberOfHumanWorkersPerDataObject": 1, "TaskTimeLimitInSeconds": 60,
+                             "AnnotationConsolidationConfig": {"AnnotationConsolidationLambdaArn": "arn:aws-us-gov:lambda:us-gov-west-1:1:function:g"}},
+        )
+        return {
+            "training-job": ("train", "training job", lambda: sm.stop_training_job(TrainingJobName="train"),
+                             lambda: sm.describe_training_job(TrainingJobName="train")["TrainingJobStatus"]),
+            "processing-job": ("process", "processing job", lambda: sm.stop_processing_job(ProcessingJobName="process"),
+                               lambda: sm.describe_processing_job(ProcessingJobName="process")["ProcessingJobStatus"]),
+            "transform-job": ("transform", "transform job", lambda: sm.stop_transform_job(TransformJobName="transform"),
+                              lambda: sm.describe_transform_job(TransformJobName="transform")["TransformJobStatus"]),
+            "hyper-parameter-tuning-job": ("tune", "hyperparameter tuning job",
+                                           lambda: sm.stop_hyper_parameter_tuning_job(HyperParameterTuningJobName="tune"),
+                                           lambda: sm.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName="tune")["HyperParameterTuningJobStatus"]),
+            "compilation-job": ("compile", "compilation job", lambda: sm.stop_compilation_job(CompilationJobName="compile"),
+                                lambda: sm.describe_compilation_job(CompilationJobName="compile")["CompilationJobStatus"]),
+            "automl-job": ("automl", "AutoML job", lambda: sm.stop_auto_ml_job(AutoMLJobName="automl"),
+                           lambda: sm.describe_auto_ml_job_v2(AutoMLJobName="automl")["AutoMLJobStatus"]),
+            "labeling-job": ("label", "labeling job", lambda: sm.stop_labeling_job(LabelingJobName="label"),
+                             lambda: sm.describe_labeling_job(LabelingJobName="label")["LabelingJobStatus"]),
+        }
+
+    def test_every_job_kind_runs_until_stopped_and_refuses_a_second_stop(self) -> None:
+        sm = self.client("sagemaker")
+        for kind, (name, noun, stop, status) in self.create_jobs().items():
+            with self.subTest(kind):
+                upper = kind == "compilation-job"
+                running = "INPROGRESS" if upper else ("Initializing" if kind == "labeling-job" else "InProgress")
+                stopping, stopped = ("STOPPING", "STOPPED") if upper else ("Stopping", "Stopped")
+                self.assertEqual(status(), running)
+                stop()
+                self.assertEqual(status(), stopping)
+                self.assertError(stop, "ValidationException", f"The request was rejected because the {noun} is in status {stopping}.")
+                self.assertEqual(self.advance(kind, name), (200, {"status": stopped}))
+                self.assertError(stop, "ValidationException", f"The request was rejected because the {noun} is in status {stopped}.")
+        self.assertEqual(sm.describe_auto_ml_job(AutoMLJobName="automl-v1")["AutoMLJobStatus"], "InProgress")
+        names = {j["AutoMLJobName"] for j in sm.list_auto_ml_jobs()["AutoMLJobSummaries"]}
+        self.assertEqual(names, {"automl", "automl-v1"})
+
+    def test_a_job_completes_when_advanced(self) -> None:
+        self.create_jobs()
+        sm = self.client("sagemaker")
+        self.assertEqual(self.advance("training-job", "train"), (200, {"status": "Completed"}))
+        self.assertError(
+            lambda: sm.stop_training_job(TrainingJobName="train"),
+            "ValidationException",
+            "The request was rejected because the training job is in status Completed.",
+        )
+        self.assertEqual(self.advance("training-job", "train")[0], 409, "nothing follows Completed")
+
+    def test_stopping_a_job_that_does_not_exist_is_resource_not_found(self) -> None:
+        sm = self.client("sagemaker")
+        for call, noun, kind in [
+            (lambda: sm.stop_training_job(TrainingJobName="gone"), "training job", "training-job"),
+            (lambda: sm.stop_transform_job(TransformJobName="gone"), "transform job", "transform-job"),
+            (lambda: sm.stop_compilation_job(CompilationJobName="gone"), "compilation job", "compilation-job"),
+            (lambda: sm.stop_labeling_job(LabelingJobName="gone"), "labeling job", "labeling-job"),
+        ]:
+            arn = f"arn:aws-us-gov:sagemaker:{REGION}:{self.account}:{kind}/gone"
+            self.assertError(call, "ResourceNotFound", f"Could not find {noun} '{arn}'.")
+
+    def test_the_control_endpoint_names_what_it_cannot_do(self) -> None:
+        self.assertEqual(self.advance("training-job", "absent")[0], 404)
+        status, body = self.advance("no-such-kind", "x")
+        self.assertEqual(status, 404)
+
+
+class FidelityTest(EmulatorTest):
+    def test_describe_answers_with_what_create_set_and_omits_unset_structures(self) -> None:
+        sm = self.client("sagemaker")
+        sm.create_processing_job(
+            ProcessingJobName="p", RoleArn=ROLE, AppSpecification={"ImageUri": "img"},
+            ProcessingResources={"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large", "VolumeSizeInGB": 10, "VolumeKmsKeyId": "alias/k"}},
+        )
+        described = sm.describe_processing_job(ProcessingJobName="p")
+        self.assertEqual(described["ProcessingResources"]["ClusterConfig"]["VolumeKmsKeyId"], "alias/k")
+        sm.create_model(ModelName="isolated", ExecutionRoleArn=ROLE, PrimaryContainer={"Image": "img"}, EnableNetworkIsolation=True)
+        self.assertTrue(sm.describe_model(ModelName="isolated")["EnableNetworkIsolation"])
+        sm.create_model(ModelName="plain", ExecutionRoleArn=ROLE, PrimaryContainer={"Image": "img"})
+        self.assertNotIn("VpcConfig", sm.describe_model(ModelName="plain"), "AWS omits an unset VpcConfig")
+
+    def test_an_inference_component_endpoint_config_names_no_model(self) -> None:
+        sm = self.client("sagemaker")
+        sm.create_endpoint_config(
+            EndpointConfigName="ic", ExecutionRoleArn=ROLE,
+            ProductionVariants=[{"VariantName": "AllTraffic", "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}],
+        )
+        self.assertEqual(sm.describe_endpoint_config(EndpointConfigName="ic")["ExecutionRoleArn"], ROLE)
+        with self.assertRaises(ClientError):
+            sm.create_endpoint_config(
+                EndpointConfigName="classic",
+                ProductionVariants=[{"VariantName": "v", "ModelName": "absent", "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}],
+            )
+
+    def test_create_domain_answers_with_the_domain_id(self) -> None:
+        sm = self.client("sagemaker")
+        created = sm.create_domain(
+            DomainName="studio", AuthMode="IAM", DefaultUserSettings={"ExecutionRole": ROLE},
+            SubnetIds=["subnet-1"], VpcId="vpc-1", KmsKeyId="alias/k",
+        )
+        self.assertEqual(created["DomainId"], created["DomainArn"].rsplit("/", 1)[-1])
+        described = sm.describe_domain(DomainId=created["DomainId"])
+        self.assertEqual(described["KmsKeyId"], "alias/k")
+        self.assertEqual(described["DomainName"], "studio")
+
+
+class TrailTest(EmulatorTest):
+    def test_lookup_events_returns_calls_in_cloudtrails_rendering(self) -> None:
+        sm = self.client("sagemaker")
+        sm.create_notebook_instance(
+            NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE, DirectInternetAccess="Enabled",
+            Tags=[{"Key": "Owner", "Value": "alice"}],
+        )
+        with self.assertRaises(ClientError):
+            sm.stop_notebook_instance(NotebookInstanceName="nb")
+        ct = self.client("cloudtrail")
+        found = ct.lookup_events(LookupAttributes=[{"AttributeKey": "ResourceName", "AttributeValue": "nb"}])["Events"]
+        self.assertEqual([e["EventName"] for e in found], ["StopNotebookInstance", "CreateNotebookInstance"], "newest first")
+        failed, created = (json.loads(e["CloudTrailEvent"]) for e in found)
+        self.assertEqual(created["requestParameters"]["directInternetAccess"], "Enabled")
+        self.assertEqual(created["requestParameters"]["tags"], [{"key": "Owner", "value": "alice"}])
+        self.assertEqual(created["responseElements"]["notebookInstanceArn"], f"arn:aws-us-gov:sagemaker:{REGION}:{self.account}:notebook-instance/nb")
+        self.assertEqual((created["eventSource"], created["awsRegion"], created["recipientAccountId"]), ("sagemaker.amazonaws.com", REGION, self.account))
+        self.assertFalse(created["readOnly"])
+        self.assertNotIn("errorCode", created)
+        self.assertEqual(failed["errorCode"], "ValidationException")
+        self.assertIsNone(failed["responseElements"])
+        by_name = ct.lookup_events(LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "CreateNotebookInstance"}], MaxResults=1)
+        self.assertEqual(len(by_name["Events"]), 1)
+
+    def test_calls_made_with_assumed_role_keys_carry_the_session_identity(self) -> None:
+        sts = self.client("sts")
+        credentials = sts.assume_role(RoleArn=f"arn:aws-us-gov:iam::{self.account}:role/smguard-guard", RoleSessionName="guard")["Credentials"]
+        session = boto3.session.Session(
+            aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"], region_name=REGION,
+        )
+        sm = self.client("sagemaker", session)
+        sm.create_model(ModelName="m", ExecutionRoleArn=ROLE, PrimaryContainer={"Image": "img"})
+        event = json.loads(self.client("cloudtrail").lookup_events(
+            LookupAttributes=[{"AttributeKey": "ResourceName", "AttributeValue": "m"}])["Events"][0]["CloudTrailEvent"])
+        identity = event["userIdentity"]
+        self.assertEqual(identity["type"], "AssumedRole")
+        self.assertEqual(identity["arn"], f"arn:aws-us-gov:sts::{self.account}:assumed-role/smguard-guard/guard")
+        self.assertEqual(identity["sessionContext"]["sessionIssuer"]["arn"], f"arn:aws-us-gov:iam::{self.account}:role/smguard-guard")
+
+    def test_write_calls_and_state_changes_reach_eventbridge_rules(self) -> None:
+        sqs, events, sm = self.client("sqs"), self.client("events"), self.client("sagemaker")
+        queue = sqs.create_queue(QueueName="q")["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        pattern = {"source": ["aws.sagemaker"], "detail-type": ["AWS API Call via CloudTrail", "SageMaker Notebook Instance State Change"]}
+        events.put_rule(Name="r", EventPattern=json.dumps(pattern))
+        events.put_targets(Rule="r", Targets=[{"Id": "q", "Arn": queue_arn}])
+        sm.create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE)
+        sm.describe_notebook_instance(NotebookInstanceName="nb")  # read-only: not delivered
+        self.advance("notebook-instance", "nb")
+        received = []
+        for _ in range(5):
+            messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
+            received += [json.loads(m["Body"]) for m in messages]
+            if len(received) >= 3:
+                break
+        kinds = [(e["detail-type"], e["detail"].get("eventName") or e["detail"].get("NotebookInstanceStatus")) for e in received]
+        self.assertEqual(
+            kinds,
+            [
+                ("AWS API Call via CloudTrail", "CreateNotebookInstance"),
+                ("SageMaker Notebook Instance State Change", "Pending"),
+                ("SageMaker Notebook Instance State Change", "InService"),
+            ],
+        )
+        call = received[0]
+        self.assertEqual((call["source"], call["account"], call["region"]), ("aws.sagemaker", self.account, REGION))
+        self.assertRegex(call["time"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+        self.assertEqual(
+            list(call)[:9],
+            ["version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail"],
+            "EventBridge's key order: detail-type before detail",
+        )
+        self.assertEqual(call["detail"]["requestParameters"]["notebookInstanceName"], "nb")
+        change = received[2]
+        self.assertEqual(change["resources"], [f"arn:aws-us-gov:sagemaker:{REGION}:{self.account}:notebook-instance/nb"])
+        self.assertEqual(change["detail"]["DirectInternetAccess"], "Enabled")
+        self.assertIsInstance(change["detail"]["CreationTime"], int, "epoch milliseconds, as SageMaker sends them")
+
+
+class WatchdogTest(unittest.TestCase):
+    def test_the_server_exits_when_its_parent_does(self) -> None:
+        parent = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        process, _ = start_server(parent.pid)
+        parent.kill()
+        parent.wait()
+        self.assertEqual(process.wait(15), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
