@@ -3,21 +3,33 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: test tools lint fmt policy-purity bench evaluate-fixtures
+.PHONY: test demo tools lint fmt policy-purity bench bench-guard evaluate-fixtures
 
-## test: the test command: installs the emulator, then every Rust test and the emulator's own tests
+# The Lambda functions as `cargo lambda watch` builds them (their own feature set), built up front
+# so that no end-to-end test waits for a compile.
+FUNCTIONS := -p smguard-sagemaker-guard
+
+## test: the test command: installs the tools, then every Rust test (end-to-end ones included) and the emulator's own tests
 test: tools
+	$(CARGO) build $(FUNCTIONS)
 	$(CARGO) test --workspace
 	.venv/bin/python -m unittest discover --start-directory tests/emulator
 
-## tools: the pinned AWS API emulator (moto) in .venv
+## demo: an insecure SageMaker estate contained by the real function, in the local test bed (DEMO_ARGS=--dry-run to change nothing)
+demo: tools
+	$(CARGO) build $(FUNCTIONS)
+	$(CARGO) build -p smguard-tests --bin smguard-demo
+	target/debug/smguard-demo $(DEMO_ARGS)
+
+## tools: the pinned AWS API emulator (moto) and cargo-lambda in .venv
 tools:
 	tests/bin/setup
 
-## lint: formatting, clippy with warnings as errors, and the policy crate's purity
-lint: policy-purity
+## lint: formatting, clippy with warnings as errors, the policy crate's purity, cfn-lint on the deployment template
+lint: tools policy-purity
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	.venv/bin/cfn-lint infra/template.json
 
 ## policy-purity: smguard-policy must not depend on an AWS SDK, aws-config, lambda_runtime or tokio
 policy-purity:
@@ -32,6 +44,12 @@ fmt:
 ## bench: the policy benchmark (criterion; figures in the README)
 bench:
 	$(CARGO) bench -p smguard-policy --bench evaluate
+
+## bench-guard: the release function's cold start, peak RSS, latency and AWS calls per event (BENCH_ARGS=--events N --starts N)
+bench-guard: tools
+	$(CARGO) build --release $(FUNCTIONS)
+	$(CARGO) build -p smguard-tests --bin smguard-bench-guard
+	target/debug/smguard-bench-guard $(BENCH_ARGS)
 
 ## evaluate-fixtures: every fixture through the CLI with the fixtures' settings
 evaluate-fixtures:

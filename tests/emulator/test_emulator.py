@@ -389,6 +389,37 @@ class TrailTest(EmulatorTest):
         self.assertIsInstance(change["detail"]["CreationTime"], int, "epoch milliseconds, as SageMaker sends them")
 
 
+class RequestLogTest(EmulatorTest):
+    def test_each_callers_calls_are_logged_by_service_and_operation(self) -> None:
+        caller = f"AKIA{uuid.uuid4().hex[:16].upper()}"
+        session = boto3.session.Session(aws_access_key_id=caller, aws_secret_access_key="x", region_name=REGION)
+        sm, sns, s3 = (self.client(service, session) for service in ("sagemaker", "sns", "s3"))
+        sm.create_model(ModelName="m", ExecutionRoleArn=ROLE, PrimaryContainer={"Image": "img"})
+        topic = sns.create_topic(Name="t")["TopicArn"]
+        sns.publish(TopicArn=topic, Message="hello")
+        s3.create_bucket(Bucket=f"b-{self.account}", CreateBucketConfiguration={"LocationConstraint": REGION})
+        s3.put_object(Bucket=f"b-{self.account}", Key="k/1.json", Body=b"{}", IfNoneMatch="*")
+        self.client("sagemaker").list_models()  # another caller: not in this one's log
+        with urllib.request.urlopen(f"{endpoint}/_smguard/requests?access_key={caller}") as response:
+            logged = json.loads(response.read())["requests"]
+        self.assertEqual(
+            [(r["service"], r["operation"], r["conditions"]) for r in logged],
+            [
+                ("sagemaker", "CreateModel", []),
+                ("sns", "CreateTopic", []),
+                ("sns", "Publish", []),
+                ("s3", "PUT bucket", []),
+                ("s3", "PutObject", ["If-None-Match"]),
+            ],
+        )
+        self.assertEqual(self.client("sns", session).list_topics()["Topics"], [{"TopicArn": topic}], "the body still reached moto")
+
+    def test_the_log_needs_a_caller(self) -> None:
+        with self.assertRaises(urllib.error.HTTPError) as raised:
+            urllib.request.urlopen(f"{endpoint}/_smguard/requests")
+        self.assertEqual(raised.exception.code, 400)
+
+
 class WatchdogTest(unittest.TestCase):
     def test_the_server_exits_when_its_parent_does(self) -> None:
         parent = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])

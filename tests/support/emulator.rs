@@ -128,6 +128,14 @@ impl Emulator {
         }
     }
 
+    /// Stops an emulator of its own ([`Emulator::start`]) and removes its files.
+    pub fn stop_and_clean(self) {
+        let log = self.log.clone();
+        drop(self);
+        let _ = std::fs::remove_file(log.with_extension("port"));
+        let _ = std::fs::remove_file(log);
+    }
+
     pub fn endpoint(&self) -> &str {
         &self.endpoint
     }

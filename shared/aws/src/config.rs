@@ -38,6 +38,7 @@ pub struct Clients {
     pub sagemaker: aws_sdk_sagemaker::Client,
     pub sns: aws_sdk_sns::Client,
     pub cloudtrail: aws_sdk_cloudtrail::Client,
+    pub s3: aws_sdk_s3::Client,
 }
 
 impl Clients {
@@ -46,6 +47,7 @@ impl Clients {
             sagemaker: aws_sdk_sagemaker::Client::new(config),
             sns: aws_sdk_sns::Client::new(config),
             cloudtrail: aws_sdk_cloudtrail::Client::new(config),
+            s3: aws_sdk_s3::Client::new(config),
         }
     }
 }

@@ -19,6 +19,37 @@ impl SageMakerInventory {
     pub fn new(client: Client) -> Self {
         SageMakerInventory { client }
     }
+
+    /// What [`Inventory::describe`] needs, for every kind (the deployment grants these).
+    pub const DESCRIBE_PERMISSIONS: &'static [&'static str] = &[
+        "sagemaker:DescribeNotebookInstance",
+        "sagemaker:DescribeTrainingJob",
+        "sagemaker:DescribeProcessingJob",
+        "sagemaker:DescribeTransformJob",
+        "sagemaker:DescribeHyperParameterTuningJob",
+        "sagemaker:DescribeModel",
+        "sagemaker:DescribeEndpointConfig",
+        "sagemaker:DescribeDomain",
+        "sagemaker:DescribeCompilationJob",
+        "sagemaker:DescribeAutoMLJob",
+        "sagemaker:DescribeAutoMLJobV2",
+        "sagemaker:DescribeLabelingJob",
+    ];
+
+    /// What [`Inventory::list`] needs besides [`Self::DESCRIBE_PERMISSIONS`].
+    pub const LIST_PERMISSIONS: &'static [&'static str] = &[
+        "sagemaker:ListNotebookInstances",
+        "sagemaker:ListTrainingJobs",
+        "sagemaker:ListProcessingJobs",
+        "sagemaker:ListTransformJobs",
+        "sagemaker:ListHyperParameterTuningJobs",
+        "sagemaker:ListModels",
+        "sagemaker:ListEndpointConfigs",
+        "sagemaker:ListDomains",
+        "sagemaker:ListCompilationJobs",
+        "sagemaker:ListAutoMLJobs",
+        "sagemaker:ListLabelingJobs",
+    ];
 }
 
 /// A Describe answer that lacks what every such answer has (the name): not something the rules

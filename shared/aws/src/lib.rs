@@ -8,6 +8,8 @@
 //! - [`SnsNotifier`]: one SNS message per alert, `MessageStructure=json` (text for people, JSON for
 //!   machines), with filterable message attributes.
 //! - [`CloudTrailReader`]: trail status and event selectors; `LookupEvents` by resource name.
+//! - [`S3Ledger`]: the idempotency ledger, one small object per event and resource, written with
+//!   S3 conditional writes (`If-None-Match`, `If-Match`).
 //!
 //! Clients come from one [`aws_config::SdkConfig`] ([`load_sdk_config`]), so the standard
 //! credential chain and `AWS_ENDPOINT_URL` apply. SDK errors become [`PortError`]s: throttling
@@ -18,6 +20,7 @@ mod config;
 mod describe;
 mod error;
 mod inventory;
+mod ledger;
 mod notifier;
 mod remediator;
 mod trail;
@@ -25,6 +28,7 @@ mod trail;
 pub use config::{Clients, MAX_ATTEMPTS, http_client, load_sdk_config, retry_config};
 pub use error::classify;
 pub use inventory::SageMakerInventory;
+pub use ledger::S3Ledger;
 pub use notifier::SnsNotifier;
 pub use remediator::SageMakerRemediator;
 pub use smguard_engine::PortError;

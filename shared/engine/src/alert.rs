@@ -7,11 +7,24 @@
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use smguard_policy::{Action, ControlMode, Outcome, ResourceKind, RuleId, Severity};
 
 /// Longest subject SNS accepts is 99 characters ("less than 100").
 pub const MAX_SUBJECT_CHARS: usize = 99;
+
+/// What a subject keeps of the resource when the action is long: enough for a kind and a name of
+/// usual length.
+const MIN_SUBJECT_RESOURCE_CHARS: usize = 50;
+
+/// `text` cut to `room` characters, ending in "..." when cut.
+fn shorten(text: &str, room: usize) -> String {
+    if text.chars().count() <= room {
+        return text.to_owned();
+    }
+    let keep: String = text.chars().take(room.saturating_sub(3)).collect();
+    format!("{keep}...")
+}
 
 /// What an alert is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,7 +46,7 @@ pub struct AlertFinding {
 }
 
 /// What carrying out one action gave.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ActionResult {
     /// Stopped (the stop was accepted) or deleted.
@@ -71,6 +84,7 @@ impl ActionResult {
             PortError::Unavailable { message, .. } => format!("AWS unavailable ({message}); the event will be retried"),
             PortError::Rejected { code, message, .. } => format!("rejected: {code}: {message}"),
             PortError::Unsupported { operation, kind } => format!("`{operation}` is not possible for a {kind}"),
+            PortError::Conflict { .. } => "another invocation took over; the event will be retried".to_owned(),
         };
         ActionResult::Failed {
             reason,
@@ -80,7 +94,7 @@ impl ActionResult {
 }
 
 /// One action and its result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionTaken {
     pub action: Action,
     pub result: ActionResult,
@@ -92,6 +106,9 @@ impl ActionTaken {
         let (verb, done) = verbs(self.action);
         match &self.result {
             ActionResult::Done => done.to_owned(),
+            ActionResult::WouldHaveDone if self.action == Action::StopNotebookInstanceWhenInService => {
+                "would stop when InService (dry run)".to_owned()
+            }
             ActionResult::WouldHaveDone => format!("would have {done} (dry run)"),
             ActionResult::Deferred { until } => format!("deferred: will {verb} when {until}"),
             ActionResult::AlreadyDone { status } => format!("already {} ({status})", already(status)),
@@ -188,19 +205,28 @@ impl Alert {
             Outcome::Compliant => "compliant",
             Outcome::Ignored => "ignored",
         };
+        // The prefix already says "dry-run".
         let action = self
             .headline_action()
-            .map(|a| format!(": {}", a.describe()))
+            .map(|a| format!(": {}", a.describe().trim_end_matches(" (dry run)")))
             .unwrap_or_default();
         let what = self.what();
-        let fixed = prefix.len() + outcome.len() + 1 + action.len();
-        let room = MAX_SUBJECT_CHARS.saturating_sub(fixed);
-        let what = if what.chars().count() > room {
-            let keep: String = what.chars().take(room.saturating_sub(3)).collect();
-            format!("{keep}...")
+        // When both do not fit, a failure's reason is kept whole; otherwise the resource keeps
+        // at least `MIN_SUBJECT_RESOURCE_CHARS` and the action what is left.
+        let budget = MAX_SUBJECT_CHARS.saturating_sub(prefix.len() + outcome.len() + 1);
+        let (what_chars, action_chars) = (what.chars().count(), action.chars().count());
+        let failed = self
+            .headline_action()
+            .is_some_and(|a| matches!(a.result, ActionResult::Failed { .. }));
+        let what_room = if what_chars + action_chars <= budget {
+            what_chars
+        } else if failed {
+            budget.saturating_sub(action_chars)
         } else {
-            what
+            what_chars.min(budget.saturating_sub(action_chars).max(MIN_SUBJECT_RESOURCE_CHARS))
         };
+        let what = shorten(&what, what_room);
+        let action = shorten(&action, budget.saturating_sub(what.chars().count()));
         let subject = format!("{prefix}{outcome} {what}{action}");
         let ascii: String = subject
             .chars()

@@ -12,7 +12,30 @@ fn the_subject_says_what_happened_to_what() {
     dry.actions[0].result = ActionResult::WouldHaveDone;
     assert_eq!(
         dry.subject(),
-        "[smguard dry-run] non-compliant training job exfil-train-07: would have stopped (dry run)"
+        "[smguard dry-run] non-compliant training job exfil-train-07: would have stopped"
+    );
+}
+
+#[test]
+fn a_long_action_is_shortened_before_the_resource_name() {
+    let mut deferred = alert();
+    deferred.dry_run = true;
+    deferred.resource.as_mut().unwrap().kind = ResourceKind::NotebookInstance;
+    deferred.resource.as_mut().unwrap().name = "feature-engineering-shared-02".into();
+    deferred.actions[0] = ActionTaken {
+        action: Action::StopNotebookInstanceWhenInService,
+        result: ActionResult::WouldHaveDone,
+    };
+    let subject = deferred.subject();
+    assert!(subject.chars().count() <= MAX_SUBJECT_CHARS, "{subject}");
+    assert_eq!(
+        subject,
+        "[smguard dry-run] non-compliant notebook instance feature-engineering-shared-02: would stop when..."
+    );
+    deferred.resource.as_mut().unwrap().name = "feature-eng-02".into();
+    assert_eq!(
+        deferred.subject(),
+        "[smguard dry-run] non-compliant notebook instance feature-eng-02: would stop when InService"
     );
 }
 

@@ -16,7 +16,8 @@ use smguard_policy::{Resource, ResourceKind, ResourceRef};
 
 use crate::alert::Alert;
 use crate::ports::{
-    DeleteOutcome, Inventory, Notifier, PortError, RecordedEvent, Remediator, StopOutcome, TrailReader, TrailStatus,
+    Claim, DeleteOutcome, Inventory, Lease, Ledger, LedgerEntry, Notifier, PortError, RecordedEvent, Remediator,
+    StopOutcome, TrailReader, TrailStatus,
 };
 
 /// Operations [`FakeSageMaker`] records.
@@ -250,6 +251,85 @@ impl Notifier for RecordingNotifier {
         self.failures.next("notify")?;
         self.alerts.lock().expect("fake lock").push(alert.clone());
         Ok(())
+    }
+}
+
+/// The idempotency ledger in memory: versioned entries, conditional writes, leases.
+#[derive(Debug, Default)]
+pub struct MemoryLedger {
+    /// key -> (version, lease end, entry)
+    entries: Mutex<BTreeMap<String, (u64, u64, LedgerEntry)>>,
+    writes: Mutex<usize>,
+    failures: Failures,
+}
+
+impl MemoryLedger {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn entry(&self, key: &str) -> Option<LedgerEntry> {
+        self.entries
+            .lock()
+            .expect("fake lock")
+            .get(key)
+            .map(|(_, _, entry)| entry.clone())
+    }
+
+    /// How many claims and saves were made (each is one conditional write in S3).
+    pub fn writes(&self) -> usize {
+        *self.writes.lock().expect("fake lock")
+    }
+
+    /// Holds `key` for someone else until `lease_until`, as a concurrent invocation would.
+    pub fn hold(&self, key: &str, lease_until: u64) {
+        let mut entries = self.entries.lock().expect("fake lock");
+        let slot = entries.entry(key.to_owned()).or_insert((0, 0, LedgerEntry::default()));
+        slot.0 += 1;
+        slot.1 = lease_until;
+    }
+
+    /// Makes the next `claim` or `save` fail with `error`.
+    pub fn fail_next(&self, operation: &'static str, error: PortError) {
+        self.failures.push(operation, error);
+    }
+}
+
+#[async_trait]
+impl Ledger for MemoryLedger {
+    async fn claim(&self, key: &str, now: u64, lease_seconds: u64) -> Result<Claim, PortError> {
+        self.failures.next("claim")?;
+        *self.writes.lock().expect("fake lock") += 1;
+        let mut entries = self.entries.lock().expect("fake lock");
+        let slot = entries.entry(key.to_owned()).or_insert((0, 0, LedgerEntry::default()));
+        if slot.2.done {
+            return Ok(Claim::Done(slot.2.clone()));
+        }
+        if slot.1 > now {
+            return Ok(Claim::Busy);
+        }
+        slot.0 += 1;
+        slot.1 = now + lease_seconds;
+        Ok(Claim::Claimed {
+            entry: slot.2.clone(),
+            lease: Lease(slot.0.to_string()),
+        })
+    }
+
+    async fn save(&self, key: &str, lease: &Lease, entry: &LedgerEntry, lease_until: u64) -> Result<Lease, PortError> {
+        self.failures.next("save")?;
+        *self.writes.lock().expect("fake lock") += 1;
+        let mut entries = self.entries.lock().expect("fake lock");
+        let Some(slot) = entries.get_mut(key).filter(|slot| slot.0.to_string() == lease.0) else {
+            return Err(PortError::Conflict {
+                operation: "save".to_owned(),
+                message: format!("`{key}` changed"),
+            });
+        };
+        slot.0 += 1;
+        slot.1 = lease_until;
+        slot.2 = entry.clone();
+        Ok(Lease(slot.0.to_string()))
     }
 }
 

@@ -7,7 +7,12 @@
 
 pub mod alert;
 pub mod fakes;
+pub mod guard;
 pub mod ports;
 
 pub use alert::{ActionResult, ActionTaken, Alert, AlertFinding, AlertResource, MessageAttribute};
-pub use ports::{DeleteOutcome, Inventory, Notifier, PortError, Remediator, StopOutcome, TrailReader};
+pub use guard::{Guard, GuardError, Mode, Ports, Report};
+pub use ports::{
+    Claim, DeleteOutcome, Inventory, Lease, Ledger, LedgerEntry, Notifier, PortError, Remediator, StopOutcome,
+    TrailReader,
+};

@@ -5,10 +5,10 @@
 //! with fakes and the adapters below them against the emulator.
 
 use async_trait::async_trait;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use smguard_policy::{Resource, ResourceKind, ResourceRef};
 
-use crate::alert::Alert;
+use crate::alert::{ActionTaken, Alert};
 
 /// A call to AWS that did not do what was asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -32,12 +32,18 @@ pub enum PortError {
     /// The operation does not exist for this kind of resource.
     #[error("`{operation}` is not possible for a {kind}")]
     Unsupported { operation: String, kind: String },
+    /// Someone else changed the record first (the idempotency ledger's lease was taken over).
+    #[error("`{operation}` lost a race: {message}")]
+    Conflict { operation: String, message: String },
 }
 
 impl PortError {
     /// Whether trying again later may succeed (throttling, 5xx, network).
     pub fn is_retryable(&self) -> bool {
-        matches!(self, PortError::Throttled { .. } | PortError::Unavailable { .. })
+        matches!(
+            self,
+            PortError::Throttled { .. } | PortError::Unavailable { .. } | PortError::Conflict { .. }
+        )
     }
 
     pub fn is_access_denied(&self) -> bool {
@@ -157,4 +163,43 @@ pub trait TrailReader: Send + Sync {
     async fn trails(&self) -> Result<Vec<TrailStatus>, PortError>;
     /// The newest management events naming `resource_name`, at most `limit` of them.
     async fn events_for(&self, resource_name: &str, limit: usize) -> Result<Vec<RecordedEvent>, PortError>;
+}
+
+/// What has been done for one event and resource: the memory that makes a retried or duplicated
+/// event neither act twice nor alert twice.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerEntry {
+    /// Actions carried out, with their final results (a retryable failure is not final).
+    pub actions: Vec<ActionTaken>,
+    /// Signatures of the alerts published (one per distinct set of results).
+    pub alerted: Vec<String>,
+    /// Everything for this event is done; a later delivery is a duplicate.
+    pub done: bool,
+}
+
+/// Proof of holding an entry: the version it was read or written at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease(pub String);
+
+/// The answer to a claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// This invocation holds the entry until its lease ends; it starts from what earlier,
+    /// interrupted attempts recorded.
+    Claimed { entry: LedgerEntry, lease: Lease },
+    /// Everything was done by an earlier delivery.
+    Done(LedgerEntry),
+    /// Another invocation holds it now.
+    Busy,
+}
+
+/// Remembers, per event and resource, what was done. Writes are conditional, so that two
+/// concurrent deliveries of one event cannot both act.
+#[async_trait]
+pub trait Ledger: Send + Sync {
+    /// Claims `key` until `now + lease_seconds` (Unix seconds). An expired lease can be taken over.
+    async fn claim(&self, key: &str, now: u64, lease_seconds: u64) -> Result<Claim, PortError>;
+    /// Writes the entry if `lease` is still current; the lease now ends at `lease_until` (0 to
+    /// release it). Fails with [`PortError::Conflict`] when the lease was taken over.
+    async fn save(&self, key: &str, lease: &Lease, entry: &LedgerEntry, lease_until: u64) -> Result<Lease, PortError>;
 }

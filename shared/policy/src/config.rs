@@ -37,6 +37,8 @@ pub const POLICY_KEYS: &[&str] = &[
 pub const MODE: &str = "SMGUARD_MODE";
 /// SNS topic that receives alerts.
 pub const ALERT_TOPIC_ARN: &str = "SMGUARD_ALERT_TOPIC_ARN";
+/// S3 bucket of the idempotency ledger (one small object per event and resource).
+pub const LEDGER_BUCKET: &str = "SMGUARD_LEDGER_BUCKET";
 
 /// Every setting any smguard program reads. Programs reject other `SMGUARD_*` keys, so that a
 /// misspelt setting fails at start-up; the CLI accepts a Lambda function's env file as is.
@@ -48,6 +50,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     DELETE_NONCOMPLIANT_NOTEBOOKS,
     MODE,
     ALERT_TOPIC_ARN,
+    LEDGER_BUCKET,
 ];
 
 /// SageMaker ML instance families with local NVMe instance storage, for which AWS rejects a

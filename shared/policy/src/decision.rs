@@ -1,7 +1,7 @@
 //! Decisions: the outcome for one event (or one described resource) and the response it calls
 //! for. Pure: executing the response is the edges' job, through ports.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::PolicyConfig;
 use crate::event::{EventInfo, NormalizedEvent, Subject, normalize};
@@ -32,7 +32,7 @@ impl Outcome {
 }
 
 /// One step of the response to a decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     StopNotebookInstance,

@@ -14,6 +14,8 @@ Besides moto's own ``/moto-api/`` it serves:
   ``transform-job``, ``hyper-parameter-tuning-job``, ``compilation-job``, ``automl-job``,
   ``labeling-job``. Answers ``{"status": …}``, 404 for an unknown resource, 409 when nothing
   follows its status.
+- ``GET /_smguard/requests?access_key=AKID``: the AWS API calls made with that access key, in
+  order (``requests.py``), for benchmarks that count calls per event.
 """
 
 import argparse
@@ -23,22 +25,29 @@ import socket
 import sys
 import threading
 import time
+import urllib.parse
 from typing import Any, Callable, Iterable
 
 from werkzeug.serving import make_server
 
-from . import install, lifecycle
+from . import install, lifecycle, requests
 
 
 def control_app(moto_app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if not environ.get("PATH_INFO", "").startswith("/_smguard/"):
+            requests.record(environ)
             return moto_app(environ, start_response)
 
         def answer(status: str, body: dict[str, Any]) -> Iterable[bytes]:
             start_response(status, [("Content-Type", "application/json")])
             return [json.dumps(body).encode()]
 
+        if environ["PATH_INFO"] == "/_smguard/requests" and environ["REQUEST_METHOD"] == "GET":
+            query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+            if "access_key" not in query:
+                return answer("400 Bad Request", {"error": "name the caller with ?access_key="})
+            return answer("200 OK", {"requests": requests.made_by(query["access_key"][0])})
         if environ["PATH_INFO"] != "/_smguard/lifecycle" or environ["REQUEST_METHOD"] != "POST":
             return answer("404 Not Found", {"error": "unknown emulator endpoint"})
         try:

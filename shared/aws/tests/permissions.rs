@@ -1,0 +1,100 @@
+//! Each adapter's `PERMISSIONS` names exactly the AWS operations its source calls, so that the
+//! deployment's IAM policy (`infra/template.json`, checked against these lists by
+//! `tests/deployment.rs`) neither misses one (an AccessDenied in production) nor grants more.
+
+#![allow(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a panic is a failed assertion"
+)]
+
+use std::collections::BTreeSet;
+
+use smguard_aws::{CloudTrailReader, S3Ledger, SageMakerInventory, SageMakerRemediator, SnsNotifier};
+
+/// The SDK operations a source file calls: `.describe_training_job()`, `.put_object()`, …
+fn operations_called(source: &str) -> BTreeSet<String> {
+    const VERBS: &[&str] = &[
+        "describe_",
+        "list_",
+        "stop_",
+        "delete_",
+        "put_",
+        "get_",
+        "lookup_",
+        "publish",
+    ];
+    let mut found = BTreeSet::new();
+    for (at, _) in source.match_indices("()") {
+        let before = &source[..at];
+        let start = before
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(0, |i| i + 1);
+        let name = &before[start..];
+        let called_on_client = before[..start].ends_with('.');
+        if called_on_client
+            && VERBS
+                .iter()
+                .any(|verb| name.starts_with(verb) || name == verb.trim_end_matches('_'))
+        {
+            found.insert(name.replace('_', ""));
+        }
+    }
+    found
+}
+
+/// `sagemaker:DescribeAutoMLJobV2` -> `describeautomljobv2`, comparable with a snake-case call.
+fn operations_granted(service: &str, permissions: &[&str]) -> BTreeSet<String> {
+    permissions
+        .iter()
+        .map(|permission| {
+            let (granted_service, action) = permission.split_once(':').expect("service:Action");
+            assert_eq!(granted_service, service, "{permission}");
+            action.to_ascii_lowercase()
+        })
+        .collect()
+}
+
+fn source(file: &str) -> String {
+    let path = format!("{}/src/{file}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn every_adapter_is_granted_what_it_calls_and_no_more() {
+    let mut inventory = SageMakerInventory::DESCRIBE_PERMISSIONS.to_vec();
+    inventory.extend(SageMakerInventory::LIST_PERMISSIONS);
+    let adapters: [(&str, &str, Vec<&str>); 5] = [
+        ("inventory.rs", "sagemaker", inventory),
+        ("remediator.rs", "sagemaker", SageMakerRemediator::PERMISSIONS.to_vec()),
+        ("notifier.rs", "sns", SnsNotifier::PERMISSIONS.to_vec()),
+        ("ledger.rs", "s3", S3Ledger::PERMISSIONS.to_vec()),
+        ("trail.rs", "cloudtrail", CloudTrailReader::PERMISSIONS.to_vec()),
+    ];
+    for (file, service, permissions) in adapters {
+        let called = operations_called(&source(file));
+        assert!(
+            !called.is_empty(),
+            "{file}: no calls found; has the call style changed?"
+        );
+        assert_eq!(
+            called,
+            operations_granted(service, &permissions),
+            "{file}: calls (left) vs. PERMISSIONS (right)"
+        );
+    }
+}
+
+#[test]
+fn describe_permissions_are_the_inventory_calls_a_describe_makes() {
+    let granted = operations_granted("sagemaker", SageMakerInventory::DESCRIBE_PERMISSIONS);
+    assert!(
+        granted.iter().all(|operation| operation.starts_with("describe")),
+        "{granted:?}"
+    );
+    let listed = operations_granted("sagemaker", SageMakerInventory::LIST_PERMISSIONS);
+    assert!(
+        listed.iter().all(|operation| operation.starts_with("list")),
+        "{listed:?}"
+    );
+}

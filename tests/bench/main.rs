@@ -1,0 +1,399 @@
+//! `make bench-guard`: what the `sagemaker-guard` release binary costs, measured from outside.
+//!
+//! The binary runs as Lambda runs it, against a local Lambda Runtime API (`runtime_api.rs`), with
+//! its SDK pointed at the emulator and a deployment (topic, ledger bucket) in an account of it.
+//! Prints:
+//! - cold start: process start to its first poll for an event (Lambda's "Init Duration") and to
+//!   its first answer, over several starts;
+//! - peak RSS (`VmHWM`) after every event below;
+//! - per-event handler latency (event handed out to answer) for each kind of event, with the
+//!   emulator's own round trip for scale;
+//! - AWS API calls per event, by operation, read from the emulator's request log for the
+//!   function's credentials.
+//!
+//!     smguard-bench-guard [--binary target/release/sagemaker-guard] [--events N] [--starts N]
+//!
+//! Figures, not assertions: the README records them with the machine they were measured on.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stderr,
+    reason = "a benchmark over a local test bed: a broken test bed ends it with its message"
+)]
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use smguard_policy::ResourceKind;
+use smguard_tests::emulator::{Emulator, REGION, workspace};
+use smguard_tests::estate::{create_compliant_training_job, create_notebook, create_open_training_job, emulator_kind};
+use smguard_tests::runtime_api::{Answer, RuntimeApi};
+use smguard_tests::stage::Deployment;
+
+const VOLUME_KEY: &str = "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/4f2b8c1e-7a3d-4e5f-9b6c-2d1e0f3a4b5c";
+const OUTPUT_KEY: &str = "alias/ml-platform-output";
+
+struct Options {
+    binary: PathBuf,
+    events: usize,
+    starts: usize,
+}
+
+fn options() -> Options {
+    let mut options = Options {
+        binary: workspace().join("target/release/sagemaker-guard"),
+        events: 20,
+        starts: 10,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().unwrap_or_else(|| usage(&format!("{arg} needs a value")));
+        match arg.as_str() {
+            "--binary" => options.binary = PathBuf::from(value()),
+            "--events" => options.events = value().parse().unwrap_or_else(|_| usage("--events takes a number")),
+            "--starts" => options.starts = value().parse().unwrap_or_else(|_| usage("--starts takes a number")),
+            other => usage(&format!("unknown argument `{other}`")),
+        }
+    }
+    if !options.binary.exists() {
+        usage(&format!(
+            "{} does not exist: build it with `cargo build --release -p smguard-sagemaker-guard` (`make bench-guard` does)",
+            options.binary.display()
+        ));
+    }
+    options
+}
+
+fn usage(problem: &str) -> ! {
+    eprintln!("smguard-bench-guard: {problem}\nusage: smguard-bench-guard [--binary PATH] [--events N] [--starts N]");
+    std::process::exit(2);
+}
+
+/// The function process, started against `api`.
+struct Function {
+    child: Child,
+    started: Instant,
+}
+
+impl Function {
+    fn start(binary: &PathBuf, deployment: &Deployment<'_>, api: &RuntimeApi, log: &PathBuf) -> Function {
+        let log = std::fs::File::create(log).expect("function log");
+        let mut command = Command::new(binary);
+        command
+            .env_clear()
+            .envs(deployment.env.iter().map(|(k, v)| (*k, v.as_str())))
+            .env("RUST_LOG", "info")
+            .env("AWS_LAMBDA_RUNTIME_API", &api.address)
+            .env("AWS_LAMBDA_FUNCTION_NAME", "sagemaker-guard")
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
+            .env("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/sagemaker-guard")
+            .env("AWS_LAMBDA_LOG_STREAM_NAME", "bench")
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log);
+        let started = Instant::now();
+        let child = command.spawn().expect("start the function");
+        Function { child, started }
+    }
+
+    /// Peak resident set size so far, in MiB.
+    fn peak_rss_mib(&self) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("/proc status");
+        let kib: f64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM");
+        kib / 1024.0
+    }
+}
+
+impl Drop for Function {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn millis(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+/// `(median, p95, max)` in milliseconds.
+fn spread(mut samples: Vec<f64>) -> (f64, f64, f64) {
+    samples.sort_by(f64::total_cmp);
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.95), at(1.0))
+}
+
+/// The calls the function made so far, by `service:operation`.
+fn calls_so_far(emulator: &Emulator, access_key: &str) -> BTreeMap<String, usize> {
+    let (status, body) = emulator
+        .http("GET", &format!("/_smguard/requests?access_key={access_key}"), None)
+        .expect("request log");
+    assert_eq!(status, 200, "{body}");
+    let log: Value = serde_json::from_str(&body).expect("JSON");
+    let mut calls = BTreeMap::new();
+    for request in log["requests"].as_array().expect("requests") {
+        let conditions = request["conditions"].as_array().map(Vec::len).unwrap_or(0);
+        let operation = format!(
+            "{}:{}{}",
+            request["service"].as_str().unwrap_or("?"),
+            request["operation"].as_str().unwrap_or("?"),
+            if conditions > 0 { " (conditional)" } else { "" }
+        );
+        *calls.entry(operation).or_default() += 1;
+    }
+    calls
+}
+
+fn per_event(before: &BTreeMap<String, usize>, after: &BTreeMap<String, usize>, events: usize) -> String {
+    let mut parts = Vec::new();
+    let mut total = 0;
+    for (operation, count) in after {
+        let delta = count - before.get(operation).copied().unwrap_or(0);
+        if delta > 0 {
+            total += delta;
+            parts.push(format!("{operation} {:.2}", delta as f64 / events as f64));
+        }
+    }
+    if parts.is_empty() {
+        "0".to_owned()
+    } else {
+        format!("{:.2} = {}", total as f64 / events as f64, parts.join(" + "))
+    }
+}
+
+/// The events the deployment's rules routed, split by what they are.
+async fn routed(deployment: &Deployment<'_>, expected: usize) -> BTreeMap<String, Vec<String>> {
+    let mut events: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut count = 0;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while count < expected && Instant::now() < deadline {
+        for body in deployment.routed().await {
+            let event: Value = serde_json::from_str(&body).expect("event JSON");
+            let detail = &event["detail"];
+            let key = match detail["eventName"].as_str() {
+                Some(call) => call.to_owned(),
+                None => {
+                    let status = ["NotebookInstanceStatus", "TrainingJobStatus"]
+                        .iter()
+                        .find_map(|k| detail[*k].as_str());
+                    format!(
+                        "{} {}",
+                        event["detail-type"].as_str().unwrap_or("?"),
+                        status.unwrap_or("?")
+                    )
+                }
+            };
+            events.entry(key).or_default().push(body);
+            count += 1;
+        }
+    }
+    assert!(count >= expected, "only {count} of {expected} events were routed");
+    events
+}
+
+struct Bench<'a> {
+    emulator: &'a Emulator,
+    api: RuntimeApi,
+    access_key: String,
+    rows: Vec<(String, String, String)>,
+}
+
+impl Bench<'_> {
+    /// Feeds `events` one at a time (as one Lambda instance takes them) and records a row.
+    fn measure(&mut self, label: &str, events: &[String]) -> Vec<Answer> {
+        let before = calls_so_far(self.emulator, &self.access_key);
+        let mut answers = Vec::new();
+        for event in events {
+            self.api.queue(event);
+            let answer = self.api.answer(Duration::from_secs(60)).expect("the function answers");
+            assert!(answer.ok, "{label}: the function failed: {}", answer.body);
+            answers.push(answer);
+        }
+        let after = calls_so_far(self.emulator, &self.access_key);
+        let latencies: Vec<f64> = answers.iter().filter_map(Answer::latency).map(millis).collect();
+        let (median, p95, max) = spread(latencies);
+        let outcome: Value = serde_json::from_str(&answers[0].body).expect("report");
+        let label = format!(
+            "{label} [{}{}]",
+            outcome["outcome"].as_str().unwrap_or("?"),
+            if outcome["duplicate"] == true {
+                ", duplicate"
+            } else {
+                ""
+            }
+        );
+        self.rows.push((
+            label,
+            format!("{median:.1} / {p95:.1} / {max:.1}"),
+            per_event(&before, &after, events.len()),
+        ));
+        answers
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let options = options();
+    let n = options.events;
+    let emulator = Emulator::start();
+    let approved = format!("{VOLUME_KEY},{OUTPUT_KEY}");
+    let deployment = Deployment::new(
+        &emulator,
+        "enforce",
+        &[("SMGUARD_APPROVED_KMS_KEYS", &approved)],
+        "smguard-alerts",
+    )
+    .await;
+    let access_key = deployment
+        .env
+        .iter()
+        .find(|(k, _)| *k == "AWS_ACCESS_KEY_ID")
+        .expect("credentials")
+        .1
+        .clone();
+    let scratch = workspace().join("target/smguard-bench");
+    std::fs::create_dir_all(&scratch).expect("target/smguard-bench");
+
+    // The estate: compliant and open training jobs, open notebooks.
+    for i in 0..n {
+        create_compliant_training_job(&deployment.account, &format!("compliant-{i}"), VOLUME_KEY, OUTPUT_KEY).await;
+        create_open_training_job(&deployment.account, &format!("open-{i}")).await;
+        create_notebook(&deployment.account, &format!("notebook-{i}")).await;
+    }
+    // Per job: its Create call and its InProgress state change; per notebook: its Create call.
+    let mut events = routed(&deployment, 5 * n).await;
+    let mut take = |key: &str| {
+        events
+            .remove(key)
+            .unwrap_or_else(|| panic!("no `{key}` events were routed"))
+    };
+    let creates = take("CreateTrainingJob");
+    let (compliant, open): (Vec<String>, Vec<String>) = creates.into_iter().partition(|e| e.contains("compliant-"));
+    let job_changes = take("SageMaker Training Job State Change InProgress");
+    let (compliant_changes, open_changes): (Vec<String>, Vec<String>) =
+        job_changes.into_iter().partition(|e| e.contains("compliant-"));
+    let notebook_creates = take("CreateNotebookInstance");
+
+    // The emulator's own round trip, for scale: one DescribeTrainingJob from this process.
+    let sagemaker = deployment.account.sagemaker().await;
+    let mut round_trips = Vec::new();
+    for i in 0..n {
+        let start = Instant::now();
+        sagemaker
+            .describe_training_job()
+            .training_job_name(format!("compliant-{i}"))
+            .send()
+            .await
+            .expect("describe");
+        round_trips.push(millis(start.elapsed()));
+    }
+    let (round_trip, _, _) = spread(round_trips);
+
+    // Cold starts: a new process per start, its first event a compliant Create call.
+    let mut inits = Vec::new();
+    let mut firsts = Vec::new();
+    for start in 0..options.starts {
+        let api = RuntimeApi::start();
+        api.queue(&compliant[start % compliant.len()]);
+        let function = Function::start(
+            &options.binary,
+            &deployment,
+            &api,
+            &scratch.join(format!("cold-{start}.log")),
+        );
+        let answer = api.answer(Duration::from_secs(60)).expect("the function answers");
+        assert!(answer.ok, "cold start {start}: {}", answer.body);
+        inits.push(millis(
+            api.first_poll().expect("polled").duration_since(function.started),
+        ));
+        firsts.push(millis(answer.answered.duration_since(function.started)));
+    }
+
+    // Warm: one process takes every kind of event in turn.
+    let api = RuntimeApi::start();
+    let function = Function::start(&options.binary, &deployment, &api, &scratch.join("warm.log"));
+    let mut bench = Bench {
+        emulator: &emulator,
+        api,
+        access_key,
+        rows: Vec::new(),
+    };
+    bench.measure("compliant CreateTrainingJob", &compliant);
+    bench.measure("compliant training job InProgress state change", &compliant_changes);
+    bench.measure("open CreateTrainingJob: stop + alert", &open);
+    bench.measure("the same CreateTrainingJob delivered again", &open);
+    bench.measure(
+        "open training job InProgress state change, already stopping",
+        &open_changes,
+    );
+    bench.measure(
+        "open CreateNotebookInstance (Pending): deferred + alert",
+        &notebook_creates,
+    );
+    for i in 0..n {
+        deployment.account.advance(
+            &emulator,
+            emulator_kind(ResourceKind::NotebookInstance),
+            &format!("notebook-{i}"),
+            None,
+        );
+    }
+    let mut in_service = routed(&deployment, n).await;
+    let in_service = in_service
+        .remove("SageMaker Notebook Instance State Change InService")
+        .expect("InService events");
+    bench.measure("notebook InService state change: stop + alert", &in_service);
+    for i in 0..n {
+        deployment.account.advance(
+            &emulator,
+            emulator_kind(ResourceKind::NotebookInstance),
+            &format!("notebook-{i}"),
+            None,
+        );
+    }
+    let mut stopped = routed(&deployment, n).await;
+    let stopped = stopped
+        .remove("SageMaker Notebook Instance State Change Stopped")
+        .expect("Stopped events");
+    bench.measure("notebook Stopped state change: delete + alert", &stopped);
+    let peak_rss = function.peak_rss_mib();
+    drop(function);
+
+    let (init, _, init_max) = spread(inits);
+    let (first, _, first_max) = spread(firsts);
+    let size = std::fs::metadata(&options.binary)
+        .map(|m| m.len() as f64 / 1_048_576.0)
+        .unwrap_or(0.0);
+    println!(
+        "sagemaker-guard: {} ({size:.1} MiB), emulator in {REGION}",
+        options.binary.display()
+    );
+    println!(
+        "cold start ({} starts, median / max): init {init:.1} / {init_max:.1} ms; first answer {first:.1} / {first_max:.1} ms",
+        options.starts
+    );
+    println!("peak RSS after {} events: {peak_rss:.1} MiB", 8 * n);
+    println!("emulator round trip (DescribeTrainingJob from the harness, median): {round_trip:.1} ms\n");
+    let width = bench.rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+    println!(
+        "{:<width$}  {:>22}  AWS API calls per event",
+        format!("{n} events each"),
+        "ms median / p95 / max"
+    );
+    for (label, latency, calls) in &bench.rows {
+        println!("{label:<width$}  {latency:>22}  {calls}");
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    drop(bench);
+    drop(deployment);
+    emulator.stop_and_clean();
+}

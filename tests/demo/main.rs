@@ -1,0 +1,230 @@
+//! `make demo`: a data scientist's insecure SageMaker estate, contained by the real
+//! `sagemaker-guard` function.
+//!
+//! Starts the AWS API emulator, deploys the function into an account of it (the deployment's
+//! EventBridge patterns, alert topic, ledger bucket; the binary under `cargo lambda watch`), creates
+//! a notebook, a training job and a model outside the VPC without customer keys, plus one compliant
+//! training job, then delivers the events SageMaker and CloudTrail emit, step by step, and prints
+//! what the function answered, the alerts security operations received and the before/after state
+//! of each resource. Stops everything and removes its files at the end.
+//!
+//!     smguard-demo [--dry-run]
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stderr,
+    reason = "a demo over a local test bed: a broken test bed ends it with its message"
+)]
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use smguard_engine::ActionTaken;
+use smguard_policy::ResourceKind;
+use smguard_tests::emulator::{Emulator, REGION};
+use smguard_tests::estate::{
+    create_compliant_training_job, create_notebook, create_open_model, create_open_training_job,
+};
+use smguard_tests::stage::Stage;
+
+const VOLUME_KEY: &str = "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/4f2b8c1e-7a3d-4e5f-9b6c-2d1e0f3a4b5c";
+const OUTPUT_KEY: &str = "alias/ml-platform-output";
+
+/// The estate: what each resource is, and what is wrong with it.
+const ESTATE: &[(ResourceKind, &str, &str)] = &[
+    (
+        ResourceKind::NotebookInstance,
+        "quick-look",
+        "no VPC, direct internet access, no customer key",
+    ),
+    (ResourceKind::TrainingJob, "churn-open", "no VPC, no customer keys"),
+    (ResourceKind::Model, "churn-model", "no VPC"),
+    (
+        ResourceKind::TrainingJob,
+        "churn-xgb",
+        "in the VPC, approved customer keys (compliant)",
+    ),
+];
+
+#[tokio::main]
+async fn main() {
+    let mode = match std::env::args().nth(1).as_deref() {
+        None => "enforce",
+        Some("--dry-run") => "dry-run",
+        Some(other) => {
+            eprintln!("usage: smguard-demo [--dry-run] (unknown argument `{other}`)");
+            std::process::exit(2);
+        }
+    };
+    println!("smguard demo: the sagemaker-guard function against an insecure SageMaker estate ({mode} mode)\n");
+    let emulator = Emulator::start();
+    let approved = format!("{VOLUME_KEY},{OUTPUT_KEY}");
+    let stage = Stage::with_topic(
+        &emulator,
+        "demo",
+        mode,
+        &[("SMGUARD_APPROVED_KMS_KEYS", &approved)],
+        "smguard-alerts",
+    )
+    .await;
+    println!(
+        "test bed   moto 5.2.5 + smguard's SageMaker extension at {}",
+        emulator.endpoint()
+    );
+    println!("account    {} in {REGION}", stage.account.id);
+    println!("function   sagemaker-guard (cargo lambda watch), role smguard-guard, SMGUARD_MODE={mode}");
+
+    step(1, "a data scientist creates four resources");
+    create_notebook(&stage.account, "quick-look").await;
+    create_open_training_job(&stage.account, "churn-open").await;
+    create_open_model(&stage.account, "churn-model").await;
+    create_compliant_training_job(&stage.account, "churn-xgb", VOLUME_KEY, OUTPUT_KEY).await;
+    for (kind, name, what) in ESTATE {
+        println!("  {:<18} {name:<12} {what}", kind.display_name());
+    }
+    let before = snapshot(&stage).await;
+
+    step(2, "their Create calls and state changes reach the function");
+    deliver(&stage).await;
+
+    step(3, "SageMaker finishes starting the notebook (InService)");
+    stage.advance(ResourceKind::NotebookInstance, "quick-look");
+    deliver(&stage).await;
+
+    if stage
+        .status(ResourceKind::NotebookInstance, "quick-look")
+        .await
+        .as_deref()
+        == Some("Stopping")
+    {
+        step(4, "the notebook finishes stopping (Stopped)");
+        stage.advance(ResourceKind::NotebookInstance, "quick-look");
+        deliver(&stage).await;
+    }
+
+    step(5, "before and after");
+    let after = snapshot(&stage).await;
+    println!("  {:<18} {:<12} {:<12} after", "resource", "name", "before");
+    for (kind, name, _) in ESTATE {
+        let key = (kind.display_name(), *name);
+        println!("  {:<18} {name:<12} {:<12} {}", key.0, before[&key], after[&key]);
+    }
+
+    let Stage { lambda, .. } = stage;
+    lambda.stop_and_clean();
+    emulator.stop_and_clean();
+    println!("\ncleaned up: the function and the test bed are stopped, their files removed.");
+}
+
+fn step(number: u32, title: &str) {
+    println!("\n{number}. {title}");
+}
+
+async fn snapshot(stage: &Stage<'_>) -> BTreeMap<(&'static str, &'static str), String> {
+    let mut states = BTreeMap::new();
+    for (kind, name, _) in ESTATE {
+        let status = stage
+            .status(*kind, name)
+            .await
+            .unwrap_or_else(|| "(deleted)".to_owned());
+        states.insert((kind.display_name(), *name), status);
+    }
+    states
+}
+
+/// Delivers what the EventBridge rules routed, then prints the answers and the alerts.
+async fn deliver(stage: &Stage<'_>) {
+    for (event, answer) in stage.deliver().await {
+        let detail = &event["detail"];
+        let what = detail["eventName"]
+            .as_str()
+            .map(|call| format!("CloudTrail {call}"))
+            .unwrap_or_else(|| {
+                format!(
+                    "{} {}",
+                    event["detail-type"].as_str().unwrap_or("event"),
+                    status_of(detail)
+                )
+            });
+        let body = &answer.body;
+        if answer.failed() {
+            println!("  {what:<50} -> FAILED: {body}\n{}", stage.lambda.logs());
+            continue;
+        }
+        let name = body["resource"]["name"].as_str().unwrap_or("-");
+        let actions: Vec<String> = serde_json::from_value::<Vec<ActionTaken>>(body["actions"].clone())
+            .unwrap_or_default()
+            .iter()
+            .map(|taken| format!("{} {}", taken.action.as_str(), taken.describe()))
+            .collect();
+        let outcome = body["outcome"].as_str().unwrap_or("?");
+        let alerted = if body["alerted"] == true { ", alerted" } else { "" };
+        let done = if actions.is_empty() {
+            if outcome == "non_compliant" {
+                ": already contained, nothing to do".to_owned()
+            } else {
+                String::new()
+            }
+        } else {
+            format!(": {}", actions.join("; "))
+        };
+        println!("  {what:<50} {name:<12} -> {outcome}{done}{alerted}");
+    }
+    for alert in stage.alerts().await {
+        print_alert(&alert);
+    }
+}
+
+fn status_of(detail: &Value) -> &str {
+    [
+        "NotebookInstanceStatus",
+        "TrainingJobStatus",
+        "ProcessingJobStatus",
+        "TransformJobStatus",
+        "HyperParameterTuningJobStatus",
+    ]
+    .iter()
+    .find_map(|key| detail[*key].as_str())
+    .unwrap_or("")
+}
+
+/// An alert as security operations' queue received it (the JSON form; e-mail gets the text form).
+fn print_alert(alert: &Value) {
+    println!("  ALERT  {}", alert["subject"].as_str().unwrap_or_default());
+    let time = alert["event_time"].as_str().unwrap_or("?");
+    match (alert["principal"].as_str(), alert["source_ip"].as_str()) {
+        (Some(by), from) => println!(
+            "         {} by {by} from {} at {time}",
+            alert["event_name"].as_str().unwrap_or("call"),
+            from.unwrap_or("?")
+        ),
+        (None, _) => println!(
+            "         {} at {time}",
+            alert["event_name"].as_str().unwrap_or("state change")
+        ),
+    }
+    for finding in alert["findings"].as_array().into_iter().flatten() {
+        println!(
+            "         - {} ({}, {}): {}",
+            finding["rule"].as_str().unwrap_or_default(),
+            finding["severity"].as_str().unwrap_or_default(),
+            finding["mode"].as_str().unwrap_or_default(),
+            finding["reason"].as_str().unwrap_or_default()
+        );
+    }
+    let unknown: Vec<&str> = alert["undetermined"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    if !unknown.is_empty() {
+        println!(
+            "         (not in this event, so not judged here: {})",
+            unknown.join(", ")
+        );
+    }
+}

@@ -1,0 +1,236 @@
+//! One `sagemaker-guard` deployment in the emulator: an account with the alert topic (and a
+//! security-operations queue subscribed to it), the idempotency ledger bucket, EventBridge rules
+//! with the deployment's patterns (`infra/template.json`) routing to a queue, and
+//! the real function under `cargo lambda watch`, running as the `smguard-guard` role. Used by the
+//! end-to-end tests, the demo and the benchmarks.
+
+use std::time::Duration;
+
+use serde_json::Value;
+use smguard_aws::SageMakerInventory;
+use smguard_engine::Inventory;
+use smguard_policy::{ResourceKind, ResourceRef};
+
+use crate::emulator::{Emulator, REGION, TestAccount, workspace};
+use crate::estate::emulator_kind;
+use crate::lambda::{Invocation, LocalLambda};
+
+pub const FUNCTION: &str = "sagemaker-guard";
+
+/// The function's deployment in one account, without the function: its alert topic with a
+/// security-operations queue subscribed, its ledger bucket, the EventBridge rules routing to a
+/// queue, and the environment the function runs with.
+#[derive(Debug)]
+pub struct Deployment<'e> {
+    pub emulator: &'e Emulator,
+    pub account: TestAccount,
+    /// The security-operations queue subscribed to the alert topic.
+    pub alerts: String,
+    /// The queue the EventBridge rules deliver to.
+    pub events: String,
+    /// The function's environment.
+    pub env: Vec<(&'static str, String)>,
+}
+
+/// A deployment with its function running under `cargo lambda watch`.
+#[derive(Debug)]
+pub struct Stage<'e> {
+    pub deployment: Deployment<'e>,
+    pub lambda: LocalLambda,
+}
+
+impl<'e> std::ops::Deref for Stage<'e> {
+    type Target = Deployment<'e>;
+
+    fn deref(&self) -> &Deployment<'e> {
+        &self.deployment
+    }
+}
+
+/// The EventBridge patterns the deployment routes to the function: its rules in
+/// `infra/template.json`, in order.
+pub fn patterns() -> Vec<Value> {
+    let text = std::fs::read_to_string(workspace().join("infra/template.json")).unwrap();
+    let template: Value = serde_json::from_str(&text).unwrap();
+    let resources = template["Resources"].as_object().unwrap();
+    resources
+        .values()
+        .filter(|resource| resource["Type"] == "AWS::Events::Rule")
+        .map(|rule| rule["Properties"]["EventPattern"].clone())
+        .collect()
+}
+
+impl<'e> Stage<'e> {
+    /// A deployment in a fresh account of the test binary's shared emulator.
+    pub async fn new(name: &str, mode: &str, settings: &[(&'static str, &str)]) -> Stage<'static> {
+        Stage::with_topic(Emulator::shared(), name, mode, settings, "smguard-alerts").await
+    }
+
+    /// `topic` is the topic the function publishes to; it exists only if named `smguard-alerts`.
+    pub async fn with_topic(
+        emulator: &'e Emulator,
+        name: &str,
+        mode: &str,
+        settings: &[(&'static str, &str)],
+        topic: &str,
+    ) -> Stage<'e> {
+        let deployment = Deployment::new(emulator, mode, settings, topic).await;
+        let lambda = LocalLambda::start(&format!("{name}-{}", deployment.account.id), &deployment.env);
+        Stage { deployment, lambda }
+    }
+
+    /// Delivers every event the rules routed, in order; returns the events and the answers.
+    pub async fn deliver(&self) -> Vec<(Value, Invocation)> {
+        let mut delivered = Vec::new();
+        for body in self.routed().await {
+            let answer = self.lambda.invoke(FUNCTION, &body);
+            delivered.push((serde_json::from_str(&body).unwrap(), answer));
+        }
+        delivered
+    }
+
+    pub fn invoke(&self, event: &str) -> Invocation {
+        self.lambda.invoke(FUNCTION, event)
+    }
+}
+
+impl<'e> Deployment<'e> {
+    /// Deploys into a fresh account of `emulator`. `topic` is the topic the function publishes
+    /// to; it exists only if named `smguard-alerts`.
+    pub async fn new(
+        emulator: &'e Emulator,
+        mode: &str,
+        settings: &[(&'static str, &str)],
+        topic: &str,
+    ) -> Deployment<'e> {
+        let account = emulator.account().await;
+        // Bucket names are global: one ledger bucket per account.
+        let ledger = format!("smguard-ledger-{}", account.id);
+        account.create_bucket(emulator, &ledger);
+        let alerts_topic = account
+            .sns()
+            .await
+            .create_topic()
+            .name("smguard-alerts")
+            .send()
+            .await
+            .unwrap()
+            .topic_arn
+            .unwrap();
+        let alerts = account.subscribe_queue(&alerts_topic, "security-operations").await;
+        let sqs = account.sqs().await;
+        let events = sqs
+            .create_queue()
+            .queue_name("guard-events")
+            .send()
+            .await
+            .unwrap()
+            .queue_url
+            .unwrap();
+        let bus = account.events().await;
+        for (index, pattern) in patterns().into_iter().enumerate() {
+            let rule = format!("sagemaker-guard-{index}");
+            bus.put_rule()
+                .name(&rule)
+                .event_pattern(pattern.to_string())
+                .send()
+                .await
+                .unwrap();
+            bus.put_targets()
+                .rule(&rule)
+                .targets(
+                    aws_sdk_eventbridge::types::Target::builder()
+                        .id("queue")
+                        .arn(account.arn("sqs", "guard-events"))
+                        .build()
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .unwrap();
+        }
+        let credentials = emulator.assume_role(&account.id, "smguard-guard", FUNCTION).await;
+        let mut env = vec![
+            ("AWS_ENDPOINT_URL", emulator.endpoint().to_owned()),
+            ("AWS_REGION", REGION.to_owned()),
+            ("AWS_ACCESS_KEY_ID", credentials.access_key_id().to_owned()),
+            ("AWS_SECRET_ACCESS_KEY", credentials.secret_access_key().to_owned()),
+            (
+                "AWS_SESSION_TOKEN",
+                credentials.session_token().unwrap_or_default().to_owned(),
+            ),
+            ("RUST_LOG", "info".to_owned()),
+            ("SMGUARD_MODE", mode.to_owned()),
+            ("SMGUARD_ALERT_TOPIC_ARN", account.arn("sns", topic)),
+            ("SMGUARD_LEDGER_BUCKET", ledger),
+            ("SMGUARD_GUARD_PRINCIPAL_ARNS", account.arn("iam", "role/smguard-guard")),
+            ("SMGUARD_DELETE_NONCOMPLIANT_NOTEBOOKS", "true".to_owned()),
+        ];
+        env.extend(settings.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        Deployment {
+            emulator,
+            account,
+            alerts,
+            events,
+            env,
+        }
+    }
+
+    /// The events the rules routed since the last call, in order (EventBridge JSON).
+    pub async fn routed(&self) -> Vec<String> {
+        self.account.drain(&self.events, Duration::from_secs(3)).await
+    }
+
+    /// The alerts security operations received (the JSON form), in order.
+    pub async fn alerts(&self) -> Vec<Value> {
+        self.account
+            .drain(&self.alerts, Duration::from_secs(2))
+            .await
+            .iter()
+            .map(|body| {
+                let envelope: Value = serde_json::from_str(body).unwrap();
+                serde_json::from_str(envelope["Message"].as_str().unwrap()).unwrap()
+            })
+            .collect()
+    }
+
+    /// A resource's status now, `None` when it is gone.
+    pub async fn status(&self, kind: ResourceKind, name: &str) -> Option<String> {
+        let inventory = SageMakerInventory::new(self.account.sagemaker().await);
+        let target = ResourceRef {
+            kind,
+            name: name.to_owned(),
+            arn: None,
+            id: None,
+        };
+        inventory
+            .describe(&target)
+            .await
+            .unwrap()
+            .map(|r| r.status.map(|s| s.value).unwrap_or_else(|| "exists".to_owned()))
+    }
+
+    pub fn advance(&self, kind: ResourceKind, name: &str) -> String {
+        self.account.advance(self.emulator, emulator_kind(kind), name, None)
+    }
+
+    /// How many calls of `operation` the emulator recorded (CloudTrail `LookupEvents`).
+    pub async fn calls(&self, operation: &str) -> usize {
+        use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
+        let attribute = LookupAttribute::builder()
+            .attribute_key(LookupAttributeKey::EventName)
+            .attribute_value(operation)
+            .build()
+            .unwrap();
+        let found = self
+            .account
+            .cloudtrail()
+            .await
+            .lookup_events()
+            .lookup_attributes(attribute)
+            .send()
+            .await
+            .unwrap();
+        found.events.unwrap_or_default().len()
+    }
+}
