@@ -384,16 +384,7 @@ fn alert(account: &str) -> Alert {
 async fn an_alert_reaches_machines_as_json_and_people_as_text() {
     let emulator = Emulator::shared();
     let account = emulator.account().await;
-    let topic = account
-        .sns()
-        .await
-        .create_topic()
-        .name("smguard-alerts")
-        .send()
-        .await
-        .unwrap()
-        .topic_arn
-        .unwrap();
+    let topic = account.create_topic("smguard-alerts").await;
     let queue = account.subscribe_queue(&topic, "soc-pipeline").await;
     let alert = alert(&account.id);
     SnsNotifier::new(account.sns().await, &topic)
@@ -449,23 +440,8 @@ async fn an_alert_reaches_machines_as_json_and_people_as_text() {
 async fn a_subscription_filter_on_severity_and_rule_selects_alerts() {
     let account = Emulator::shared().account().await;
     let sns = account.sns().await;
-    let topic = sns
-        .create_topic()
-        .name("smguard-alerts")
-        .send()
-        .await
-        .unwrap()
-        .topic_arn
-        .unwrap();
-    let sqs = account.sqs().await;
-    let queue = sqs
-        .create_queue()
-        .queue_name("network-team")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let topic = account.create_topic("smguard-alerts").await;
+    let queue = account.create_queue("network-team").await;
     sns.subscribe()
         .topic_arn(&topic)
         .protocol("sqs")

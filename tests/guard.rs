@@ -334,17 +334,7 @@ async fn an_unpublished_alert_fails_the_invocation_and_its_retry_does_not_stop_a
     assert_eq!(retry.body["errorType"], "AlertFailed");
     assert_eq!(stage.calls("StopTrainingJob").await, 1);
     // The topic appears; the next retry publishes what was done.
-    let topic = stage
-        .account
-        .sns()
-        .await
-        .create_topic()
-        .name("smguard-late-topic")
-        .send()
-        .await
-        .unwrap()
-        .topic_arn
-        .unwrap();
+    let topic = stage.account.create_topic("smguard-late-topic").await;
     let late = stage.account.subscribe_queue(&topic, "late-subscriber").await;
     let last = stage.invoke(&created);
     assert!(!last.failed(), "{}", last.body);

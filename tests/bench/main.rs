@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use smguard_policy::ResourceKind;
 use smguard_tests::emulator::{Emulator, REGION, workspace};
-use smguard_tests::estate::{create_compliant_training_job, create_notebook, create_open_training_job, emulator_kind};
+use smguard_tests::estate::{create_compliant_training_job, create_notebook, create_open_training_job};
 use smguard_tests::runtime_api::{Answer, RuntimeApi};
 use smguard_tests::stage::Deployment;
 
@@ -200,6 +200,18 @@ async fn routed(deployment: &Deployment<'_>, expected: usize) -> BTreeMap<String
     events
 }
 
+/// Moves notebooks `notebook-0..n` to their next status; the `status` state-change events that
+/// routes to the function.
+async fn advance_notebooks(deployment: &Deployment<'_>, n: usize, status: &str) -> Vec<String> {
+    for i in 0..n {
+        deployment.advance(ResourceKind::NotebookInstance, &format!("notebook-{i}"));
+    }
+    routed(deployment, n)
+        .await
+        .remove(&format!("SageMaker Notebook Instance State Change {status}"))
+        .unwrap_or_else(|| panic!("{status} events"))
+}
+
 struct Bench<'a> {
     emulator: &'a Emulator,
     api: RuntimeApi,
@@ -339,31 +351,9 @@ async fn main() {
         "open CreateNotebookInstance (Pending): deferred + alert",
         &notebook_creates,
     );
-    for i in 0..n {
-        deployment.account.advance(
-            &emulator,
-            emulator_kind(ResourceKind::NotebookInstance),
-            &format!("notebook-{i}"),
-            None,
-        );
-    }
-    let mut in_service = routed(&deployment, n).await;
-    let in_service = in_service
-        .remove("SageMaker Notebook Instance State Change InService")
-        .expect("InService events");
+    let in_service = advance_notebooks(&deployment, n, "InService").await;
     bench.measure("notebook InService state change: stop + alert", &in_service);
-    for i in 0..n {
-        deployment.account.advance(
-            &emulator,
-            emulator_kind(ResourceKind::NotebookInstance),
-            &format!("notebook-{i}"),
-            None,
-        );
-    }
-    let mut stopped = routed(&deployment, n).await;
-    let stopped = stopped
-        .remove("SageMaker Notebook Instance State Change Stopped")
-        .expect("Stopped events");
+    let stopped = advance_notebooks(&deployment, n, "Stopped").await;
     bench.measure("notebook Stopped state change: delete + alert", &stopped);
     let peak_rss = function.peak_rss_mib();
     drop(function);

@@ -52,17 +52,17 @@ impl Drop for Emulator {
 static SHARED: OnceLock<Emulator> = OnceLock::new();
 static NEXT_ACCOUNT: AtomicU64 = AtomicU64::new(0);
 
-fn python() -> PathBuf {
-    if let Some(python) = std::env::var_os("SMGUARD_EMULATOR_PYTHON") {
-        return PathBuf::from(python);
+/// A tool `make test` installs into `.venv/bin` (`tests/bin/setup`), or the one `override_var` names.
+pub fn venv_tool(name: &str, override_var: &str, what: &str) -> PathBuf {
+    if let Some(path) = std::env::var_os(override_var) {
+        return PathBuf::from(path);
     }
-    let python = workspace().join(".venv/bin/python");
+    let path = workspace().join(".venv/bin").join(name);
     assert!(
-        python.exists(),
-        "the AWS emulator is not installed: run `make test` (it installs moto into .venv), \
-         or set SMGUARD_EMULATOR_PYTHON"
+        path.exists(),
+        "{what} is not installed: run `make test` (it installs it into .venv), or set {override_var}"
     );
-    python
+    path
 }
 
 impl Emulator {
@@ -79,24 +79,28 @@ impl Emulator {
         let port_file = scratch.join(format!("{id}.port"));
         let log = scratch.join(format!("{id}.log"));
         let _ = std::fs::remove_file(&port_file);
-        let child = Command::new(python())
-            .args([
-                "-m",
-                "smguard_emulator",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-                "--port-file",
-            ])
-            .arg(&port_file)
-            .arg("--parent-pid")
-            .arg(std::process::id().to_string())
-            .current_dir(workspace().join("tests/emulator"))
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).expect("emulator log"))
-            .spawn()
-            .expect("start the emulator");
+        let child = Command::new(venv_tool(
+            "python",
+            "SMGUARD_EMULATOR_PYTHON",
+            "the AWS emulator (moto)",
+        ))
+        .args([
+            "-m",
+            "smguard_emulator",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--port-file",
+        ])
+        .arg(&port_file)
+        .arg("--parent-pid")
+        .arg(std::process::id().to_string())
+        .current_dir(workspace().join("tests/emulator"))
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("emulator log"))
+        .spawn()
+        .expect("start the emulator");
         let mut emulator = Emulator {
             endpoint: String::new(),
             process: Mutex::new(Some(child)),
@@ -192,31 +196,7 @@ impl Emulator {
 
     fn request(&self, method: &str, path: &str, headers: &str, body: &str) -> Result<(u16, String), String> {
         let address = self.endpoint.trim_start_matches("http://");
-        let mut stream = TcpStream::connect(address).map_err(|e| e.to_string())?;
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .map_err(|e| e.to_string())?;
-        let request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{headers}\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        stream.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
-        let mut response = String::new();
-        stream.read_to_string(&mut response).map_err(|e| e.to_string())?;
-        let status = response
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| format!("not HTTP: {response:.80}"))?;
-        let (head, content) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-        // werkzeug answers chunked when it does not know the length in advance.
-        let content = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
-            dechunk(content)
-        } else {
-            content.to_owned()
-        };
-        Ok((status, content))
+        http_request(address, method, path, headers, body, Duration::from_secs(30))
     }
 
     /// A request in an AWS service's own protocol, for the few calls the tests make without an
@@ -249,6 +229,41 @@ impl Emulator {
         let (_, body) = self.http("GET", "/moto-api/data.json", None).expect("data.json");
         serde_json::from_str(&body).expect("data.json is JSON")
     }
+}
+
+/// One HTTP/1.1 request on a connection of its own to a local server (the emulator, the Lambda
+/// Invoke API of `cargo lambda watch`): its status and body. `headers` are whole header lines.
+pub fn http_request(
+    address: &str,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: &str,
+    timeout: Duration,
+) -> Result<(u16, String), String> {
+    let mut stream = TcpStream::connect(address).map_err(|e| format!("connect to {address}: {e}"))?;
+    stream.set_read_timeout(Some(timeout)).map_err(|e| e.to_string())?;
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{headers}\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).map_err(|e| e.to_string())?;
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("not HTTP: {response:.80}"))?;
+    let (head, content) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    // werkzeug answers chunked when it does not know the length in advance.
+    let content = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        dechunk(content)
+    } else {
+        content.to_owned()
+    };
+    Ok((status, content))
 }
 
 fn dechunk(mut content: &str) -> String {
@@ -350,17 +365,35 @@ impl TestAccount {
         assert_eq!(status, 200, "CreateBucket {bucket}: {answer}");
     }
 
-    /// An SQS queue subscribed to `topic_arn`; returns its URL.
-    pub async fn subscribe_queue(&self, topic_arn: &str, queue_name: &str) -> String {
-        let sqs = self.sqs().await;
-        let url = sqs
+    /// Creates an SNS topic; returns its ARN.
+    pub async fn create_topic(&self, name: &str) -> String {
+        self.sns()
+            .await
+            .create_topic()
+            .name(name)
+            .send()
+            .await
+            .expect("CreateTopic")
+            .topic_arn
+            .expect("topic ARN")
+    }
+
+    /// Creates an SQS queue; returns its URL.
+    pub async fn create_queue(&self, name: &str) -> String {
+        self.sqs()
+            .await
             .create_queue()
-            .queue_name(queue_name)
+            .queue_name(name)
             .send()
             .await
             .expect("CreateQueue")
             .queue_url
-            .expect("url");
+            .expect("queue URL")
+    }
+
+    /// An SQS queue subscribed to `topic_arn`; returns its URL.
+    pub async fn subscribe_queue(&self, topic_arn: &str, queue_name: &str) -> String {
+        let url = self.create_queue(queue_name).await;
         let queue_arn = self.arn("sqs", queue_name);
         self.sns()
             .await

@@ -1,6 +1,7 @@
 //! Small SageMaker estates for tests and the demo: resources created through the SDK as a data
 //! scientist would, non-compliant unless said otherwise (no VPC, no customer keys).
 
+use aws_sdk_sagemaker::operation::create_training_job::builders::CreateTrainingJobFluentBuilder;
 use aws_sdk_sagemaker::types::*;
 use smguard_policy::ResourceKind;
 
@@ -241,6 +242,20 @@ pub async fn create_jobs(account: &TestAccount) -> Vec<(ResourceKind, &'static s
 
 /// A training job outside any VPC, with no customer keys.
 pub async fn create_open_training_job(account: &TestAccount, name: &str) {
+    training_job(account, name, None, None)
+        .await
+        .send()
+        .await
+        .expect("CreateTrainingJob");
+}
+
+/// A CreateTrainingJob request with only what SageMaker requires, plus the given keys.
+async fn training_job(
+    account: &TestAccount,
+    name: &str,
+    volume_key: Option<&str>,
+    output_key: Option<&str>,
+) -> CreateTrainingJobFluentBuilder {
     account
         .sagemaker()
         .await
@@ -253,18 +268,21 @@ pub async fn create_open_training_job(account: &TestAccount, name: &str) {
                 .training_input_mode(TrainingInputMode::File)
                 .build(),
         )
-        .output_data_config(OutputDataConfig::builder().s3_output_path("s3://bucket/out").build())
+        .output_data_config(
+            OutputDataConfig::builder()
+                .s3_output_path("s3://bucket/out")
+                .set_kms_key_id(output_key.map(str::to_owned))
+                .build(),
+        )
         .resource_config(
             ResourceConfig::builder()
                 .instance_type(TrainingInstanceType::MlM5Large)
                 .instance_count(1)
                 .volume_size_in_gb(10)
+                .set_volume_kms_key_id(volume_key.map(str::to_owned))
                 .build(),
         )
         .stopping_condition(StoppingCondition::builder().max_runtime_in_seconds(60).build())
-        .send()
-        .await
-        .expect("CreateTrainingJob");
 }
 
 /// A model outside any VPC (and its isolation off).
@@ -326,32 +344,8 @@ pub async fn create_public_domain(account: &TestAccount, name: &str) -> String {
 
 /// A training job that meets every rule with `keys` approved (VPC, customer keys, isolation).
 pub async fn create_compliant_training_job(account: &TestAccount, name: &str, volume_key: &str, output_key: &str) {
-    account
-        .sagemaker()
+    training_job(account, name, Some(volume_key), Some(output_key))
         .await
-        .create_training_job()
-        .training_job_name(name)
-        .role_arn(ROLE)
-        .algorithm_specification(
-            AlgorithmSpecification::builder()
-                .training_image("img")
-                .training_input_mode(TrainingInputMode::File)
-                .build(),
-        )
-        .output_data_config(
-            OutputDataConfig::builder()
-                .s3_output_path("s3://bucket/out")
-                .kms_key_id(output_key)
-                .build(),
-        )
-        .resource_config(
-            ResourceConfig::builder()
-                .instance_type(TrainingInstanceType::MlM5Large)
-                .instance_count(1)
-                .volume_size_in_gb(10)
-                .volume_kms_key_id(volume_key)
-                .build(),
-        )
         .vpc_config(
             VpcConfig::builder()
                 .subnets("subnet-0a1b2c3d4e5f60718")
@@ -360,7 +354,6 @@ pub async fn create_compliant_training_job(account: &TestAccount, name: &str, vo
         )
         .enable_network_isolation(true)
         .enable_inter_container_traffic_encryption(true)
-        .stopping_condition(StoppingCondition::builder().max_runtime_in_seconds(60).build())
         .send()
         .await
         .expect("CreateTrainingJob");

@@ -2,7 +2,6 @@
 //! (cargo-lambda from PyPI, installed into `.venv` by `make test`), invoked through its Lambda
 //! Invoke API on 127.0.0.1.
 
-use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
@@ -11,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::emulator::workspace;
+use crate::emulator::{http_request, venv_tool, workspace};
 
 /// A `cargo lambda watch` serving the workspace's functions.
 #[derive(Debug)]
@@ -35,18 +34,6 @@ impl Invocation {
     }
 }
 
-fn cargo_lambda() -> PathBuf {
-    if let Some(path) = std::env::var_os("SMGUARD_CARGO_LAMBDA") {
-        return PathBuf::from(path);
-    }
-    let path = workspace().join(".venv/bin/cargo-lambda");
-    assert!(
-        path.exists(),
-        "cargo-lambda is not installed: run `make test` (it installs it into .venv)"
-    );
-    path
-}
-
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -68,7 +55,7 @@ impl LocalLambda {
         std::fs::write(&env_file, lines).expect("write the env file");
         let log = scratch.join(format!("{name}.log"));
         let port = free_port();
-        let child = Command::new(cargo_lambda())
+        let child = Command::new(venv_tool("cargo-lambda", "SMGUARD_CARGO_LAMBDA", "cargo-lambda"))
             .args(["lambda", "watch", "--ignore-changes", "-A", "127.0.0.1", "-P"])
             .arg(port.to_string())
             .arg("--env-file")
@@ -101,27 +88,17 @@ impl LocalLambda {
 
     /// Invokes `function` with `payload`. The first invocation builds the function if needed.
     pub fn invoke(&self, function: &str, payload: &str) -> Invocation {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect to cargo lambda");
-        // A cold build of the function can take minutes on a fresh machine.
-        stream
-            .set_read_timeout(Some(Duration::from_secs(1800)))
-            .expect("timeout");
-        let request = format!(
-            "POST /2015-03-31/functions/{function}/invocations HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\
-             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
-            self.port,
-            payload.len()
-        );
-        stream.write_all(request.as_bytes()).expect("send the invocation");
-        let mut response = String::new();
-        stream.read_to_string(&mut response).expect("read the answer");
-        let status = response
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let body = response.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
-        let body = serde_json::from_str(body).unwrap_or_else(|_| Value::String(body.to_owned()));
+        let (status, body) = http_request(
+            &format!("127.0.0.1:{}", self.port),
+            "POST",
+            &format!("/2015-03-31/functions/{function}/invocations"),
+            "Content-Type: application/json\r\n",
+            payload,
+            // A cold build of the function can take minutes on a fresh machine.
+            Duration::from_secs(1800),
+        )
+        .unwrap_or_else(|error| panic!("invoking {function}: {error}"));
+        let body = serde_json::from_str(&body).unwrap_or(Value::String(body));
         Invocation { status, body }
     }
 

@@ -107,26 +107,9 @@ impl<'e> Deployment<'e> {
         // Bucket names are global: one ledger bucket per account.
         let ledger = format!("smguard-ledger-{}", account.id);
         account.create_bucket(emulator, &ledger);
-        let alerts_topic = account
-            .sns()
-            .await
-            .create_topic()
-            .name("smguard-alerts")
-            .send()
-            .await
-            .unwrap()
-            .topic_arn
-            .unwrap();
+        let alerts_topic = account.create_topic("smguard-alerts").await;
         let alerts = account.subscribe_queue(&alerts_topic, "security-operations").await;
-        let sqs = account.sqs().await;
-        let events = sqs
-            .create_queue()
-            .queue_name("guard-events")
-            .send()
-            .await
-            .unwrap()
-            .queue_url
-            .unwrap();
+        let events = account.create_queue("guard-events").await;
         let bus = account.events().await;
         for (index, pattern) in patterns().into_iter().enumerate() {
             let rule = format!("sagemaker-guard-{index}");

@@ -103,13 +103,23 @@ pub struct ActionTaken {
 impl ActionTaken {
     /// "stopped", "deferred until InService", "already stopped (Stopped)", "failed: access denied".
     pub fn describe(&self) -> String {
+        let result = self.result_text();
+        if self.result == ActionResult::WouldHaveDone {
+            format!("{result} (dry run)")
+        } else {
+            result
+        }
+    }
+
+    /// The result without the dry-run mark (a subject says "dry-run" in its prefix).
+    fn result_text(&self) -> String {
         let (verb, done) = verbs(self.action);
         match &self.result {
             ActionResult::Done => done.to_owned(),
             ActionResult::WouldHaveDone if self.action == Action::StopNotebookInstanceWhenInService => {
-                "would stop when InService (dry run)".to_owned()
+                "would stop when InService".to_owned()
             }
-            ActionResult::WouldHaveDone => format!("would have {done} (dry run)"),
+            ActionResult::WouldHaveDone => format!("would have {done}"),
             ActionResult::Deferred { until } => format!("deferred: will {verb} when {until}"),
             ActionResult::AlreadyDone { status } => format!("already {} ({status})", already(status)),
             ActionResult::NotYetPossible { status } => format!("not yet possible while {status}: will retry"),
@@ -208,7 +218,7 @@ impl Alert {
         // The prefix already says "dry-run".
         let action = self
             .headline_action()
-            .map(|a| format!(": {}", a.describe().trim_end_matches(" (dry run)")))
+            .map(|a| format!(": {}", a.result_text()))
             .unwrap_or_default();
         let what = self.what();
         // When both do not fit, a failure's reason is kept whole; otherwise the resource keeps

@@ -1,4 +1,4 @@
-use smguard_policy::{PolicyConfig, ResourceKind, Settings, assess};
+use smguard_policy::{PolicyConfig, Settings, assess};
 
 use super::*;
 use crate::fakes::{Call, FakeSageMaker, MemoryLedger, RecordingNotifier};
@@ -20,6 +20,7 @@ const NOTEBOOK_PENDING: &str = fixture!("native/notebook-instance.pending.direct
 const NOTEBOOK_STOPPED: &str = fixture!("native/notebook-instance.stopped.direct-internet.json");
 const NOTEBOOK_MINIMAL: &str = fixture!("native/notebook-instance.in-service.minimal.json");
 const TRAINING_IN_PROGRESS: &str = fixture!("native/training-job.in-progress.unapproved-key.json");
+const CREATE_NOTEBOOK_NO_VPC: &str = fixture!("cloudtrail/sagemaker/create-notebook-instance.no-vpc.json");
 const CREATE_MODEL: &str = fixture!("cloudtrail/sagemaker/create-model.no-vpc.json");
 const CREATE_DOMAIN: &str = fixture!("cloudtrail/sagemaker/create-domain.public-internet.json");
 const TRUNCATED: &str = fixture!("cloudtrail/sagemaker/create-training-job.truncated-parameters.json");
@@ -59,12 +60,13 @@ impl World {
         }
     }
 
-    /// Puts the resource an event describes into the fake, with `status`.
+    /// Puts the resource an event describes into the fake, with `status`, as SageMaker's
+    /// `Describe*` would answer for it.
     fn exists(&self, event: &str, status: &str) -> ResourceRef {
         let mut resource = assess(event, &self.policy)
             .resource
             .expect("the event names a resource");
-        resource.status = None;
+        resource.origin.source = SourceKind::Describe;
         self.sagemaker.put(resource.clone());
         self.sagemaker.set_status(resource.kind, &resource.name, status);
         resource.reference()
@@ -289,17 +291,7 @@ async fn a_notebook_is_stopped_when_in_service_and_deleted_once_stopped() {
 async fn a_state_change_without_the_fields_is_decided_on_what_sagemaker_says() {
     let world = World::new(&[]);
     // The minimal event names the notebook only; SageMaker says it has direct internet access.
-    let mut described = assess(
-        fixture!("cloudtrail/sagemaker/create-notebook-instance.no-vpc.json"),
-        &world.policy,
-    )
-    .resource
-    .unwrap();
-    described.origin.source = SourceKind::Describe;
-    world.sagemaker.put(described);
-    world
-        .sagemaker
-        .set_status(ResourceKind::NotebookInstance, "quick-look", "InService");
+    world.exists(CREATE_NOTEBOOK_NO_VPC, "InService");
     let report = world.guard(Mode::Enforce).handle(NOTEBOOK_MINIMAL, NOW).await.unwrap();
     assert_eq!(report.outcome, Outcome::NonCompliant);
     assert!(report.rules.contains(&"network.no-direct-internet".to_owned()));
@@ -312,18 +304,8 @@ async fn a_state_change_without_the_fields_is_decided_on_what_sagemaker_says() {
 #[tokio::test]
 async fn a_described_state_change_the_guard_already_handled_adds_no_alert() {
     let world = World::new(&[]);
-    let mut described = assess(
-        fixture!("cloudtrail/sagemaker/create-notebook-instance.no-vpc.json"),
-        &world.policy,
-    )
-    .resource
-    .unwrap();
-    described.origin.source = SourceKind::Describe;
-    world.sagemaker.put(described);
     // The call's handling already stopped it; the late InService event finds it Stopping.
-    world
-        .sagemaker
-        .set_status(ResourceKind::NotebookInstance, "quick-look", "Stopping");
+    world.exists(CREATE_NOTEBOOK_NO_VPC, "Stopping");
     let report = world.guard(Mode::Enforce).handle(NOTEBOOK_MINIMAL, NOW).await.unwrap();
     assert_eq!(report.outcome, Outcome::NonCompliant);
     assert!(!report.alerted, "{report:?}");
