@@ -349,16 +349,36 @@ async fn an_unpublished_alert_fails_the_invocation_and_its_retry_does_not_stop_a
 #[tokio::test]
 async fn an_event_that_cannot_be_evaluated_is_alerted_with_its_event_id() {
     let stage = Stage::new("unevaluable", "enforce", &[]).await;
-    let truncated = std::fs::read_to_string(
-        events_dir().join("cloudtrail/sagemaker/create-training-job.truncated-parameters.json"),
-    )
-    .unwrap();
-    let answer = stage.invoke(&truncated);
+    // The call names no resource (no name, no ARN in its response): nothing to describe.
+    let unreadable = std::fs::read_to_string(events_dir().join("malformed/create-model.missing-name.json")).unwrap();
+    let answer = stage.invoke(&unreadable);
     assert!(!answer.failed(), "{}", answer.body);
     assert_eq!(answer.body["outcome"], "unevaluable");
     let alerts = stage.alerts().await;
     assert_eq!(alerts.len(), 1);
-    let id = serde_json::from_str::<Value>(&truncated).unwrap()["id"].clone();
+    let id = serde_json::from_str::<Value>(&unreadable).unwrap()["id"].clone();
     assert_eq!(alerts[0]["event_id"], id);
-    assert!(alerts[0]["reason"].as_str().unwrap().contains("truncates"));
+    assert!(alerts[0]["reason"].as_str().unwrap().contains("modelName"));
+}
+
+#[tokio::test]
+async fn a_create_call_whose_parameters_cloudtrail_omitted_is_described_and_contained() {
+    let stage = Stage::new("omitted", "enforce", &[]).await;
+    create_open_model(&stage.account, "large-env-model").await;
+    let routed = stage.routed().await;
+    assert_eq!(routed.len(), 1, "the CreateModel call: {routed:?}");
+    let mut event: Value = serde_json::from_str(&routed[0]).unwrap();
+    assert_eq!(event["detail"]["eventName"], "CreateModel");
+    assert!(event["detail"]["responseElements"]["modelArn"].is_string());
+    // What CloudTrail writes when the parameters exceed 100 KB.
+    event["detail"]["requestParameters"] = serde_json::json!({"omitted": true});
+    let answer = stage.invoke(&event.to_string());
+    assert!(!answer.failed(), "{}\n{}", answer.body, stage.lambda.logs());
+    assert_eq!(answer.body["outcome"], "non_compliant", "{}", answer.body);
+    assert_eq!(stage.calls("DescribeModel").await, 1);
+    assert_eq!(stage.status(ResourceKind::Model, "large-env-model").await, None);
+    let alerts = stage.alerts().await;
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(results(&alerts[0]), vec![("delete_model".into(), "done".into())]);
+    assert_eq!(alerts[0]["event_name"], "CreateModel");
 }

@@ -197,6 +197,8 @@ pub(crate) fn transform_job(o: op::describe_transform_job::DescribeTransformJobO
             data_capture_config: o.data_capture_config.map(|c| spec::DataCaptureConfig {
                 kms_key_id: c.kms_key_id,
                 destination_s3_uri: c.destination_s3_uri,
+                // Batch transform capture has no on/off switch.
+                enable_capture: None,
             }),
             tags: None,
         },
@@ -244,6 +246,7 @@ pub(crate) fn endpoint_config(
             data_capture_config: o.data_capture_config.map(|c| spec::DataCaptureConfig {
                 kms_key_id: c.kms_key_id,
                 destination_s3_uri: c.destination_s3_uri,
+                enable_capture: c.enable_capture,
             }),
             async_inference_config: o.async_inference_config.map(|c| spec::AsyncInferenceConfig {
                 output_config: c.output_config.map(|o| spec::AsyncInferenceOutputConfig {

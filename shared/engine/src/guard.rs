@@ -15,7 +15,6 @@ use std::time::Duration;
 
 use serde::Serialize;
 use smguard_policy::event::API_CALL_DETAIL_TYPE;
-use smguard_policy::model::SourceKind;
 use smguard_policy::{
     Action, Decision, EventInfo, Outcome, PolicyConfig, Resource, ResourceRef, decide, decide_resource, normalize,
 };
@@ -209,10 +208,7 @@ impl Guard<'_> {
         let Some(resource) = &decision.resource else {
             return Ok(decision);
         };
-        let incomplete = resource.origin.source == SourceKind::StateChange
-            && !decision.evaluation.undetermined.is_empty()
-            && !decision.evaluation.has_enforced_findings();
-        if !incomplete {
+        if !decision.needs_describe() {
             return Ok(decision);
         }
         match self.ports.inventory.describe(&resource.reference()).await {

@@ -2,6 +2,7 @@ use smguard_policy::{PolicyConfig, Settings, assess};
 
 use super::*;
 use crate::fakes::{Call, FakeSageMaker, MemoryLedger, RecordingNotifier};
+use smguard_policy::model::SourceKind;
 
 const NOW: u64 = 1_762_092_191;
 
@@ -24,6 +25,9 @@ const CREATE_NOTEBOOK_NO_VPC: &str = fixture!("cloudtrail/sagemaker/create-noteb
 const CREATE_MODEL: &str = fixture!("cloudtrail/sagemaker/create-model.no-vpc.json");
 const CREATE_DOMAIN: &str = fixture!("cloudtrail/sagemaker/create-domain.public-internet.json");
 const TRUNCATED: &str = fixture!("cloudtrail/sagemaker/create-training-job.truncated-parameters.json");
+const MISSING_NAME: &str = fixture!("malformed/create-model.missing-name.json");
+const OMITTED_MODEL: &str = fixture!("cloudtrail/sagemaker/create-model.omitted-parameters.json");
+const MODEL_STATE_CHANGE: &str = fixture!("native/model.created.describe.json");
 const ACCESS_DENIED_CALL: &str = fixture!("cloudtrail/sagemaker/create-notebook-instance.access-denied.json");
 const GUARDS_OWN_CALL: &str = fixture!("cloudtrail/sagemaker/stop-training-job.by-guard.json");
 const SETTINGS: &str = fixture!("fixtures.env");
@@ -466,21 +470,106 @@ async fn compliant_and_ignored_events_touch_nothing() {
 async fn an_unevaluable_event_is_alerted_once_with_its_event_id() {
     let world = World::new(&[]);
     let guard = world.guard(Mode::Enforce);
-    let report = guard.handle(TRUNCATED, NOW).await.unwrap();
+    let report = guard.handle(MISSING_NAME, NOW).await.unwrap();
     assert_eq!(report.outcome, Outcome::Unevaluable);
-    assert!(guard.handle(TRUNCATED, NOW + 1).await.unwrap().duplicate);
+    assert!(guard.handle(MISSING_NAME, NOW + 1).await.unwrap().duplicate);
     let alerts = world.notifier.alerts();
     assert_eq!(alerts.len(), 1);
-    let id = assess(TRUNCATED, &world.policy).event.id.unwrap();
+    let id = assess(MISSING_NAME, &world.policy).event.id.unwrap();
     assert_eq!(alerts[0].event_id.as_deref(), Some(id.as_str()));
     assert!(
         alerts[0]
             .reason
             .as_deref()
             .unwrap()
-            .contains("CloudTrail truncates parameters over 100 KB")
+            .contains("lacks `requestParameters.modelName`"),
+        "{:?}",
+        alerts[0].reason
     );
     assert!(alerts[0].text().contains(&format!("Event ID:  {id}")));
+    assert_eq!(world.sagemaker.calls().len(), 0, "nothing names a resource to describe");
+}
+
+/// A described model named like `event`'s resource, outside any VPC.
+fn open_model_named_like(world: &World, event: &str) -> ResourceRef {
+    let named = assess(event, &world.policy).resource.unwrap();
+    let mut model = assess(CREATE_MODEL, &world.policy).resource.unwrap();
+    model.name = named.name;
+    model.arn = named.arn;
+    model.origin.source = SourceKind::Describe;
+    world.sagemaker.put(model.clone());
+    model.reference()
+}
+
+#[tokio::test]
+async fn a_create_call_whose_parameters_cloudtrail_omitted_is_described_and_contained() {
+    let world = World::new(&[]);
+    let model = open_model_named_like(&world, OMITTED_MODEL);
+    let report = world.guard(Mode::Enforce).handle(OMITTED_MODEL, NOW).await.unwrap();
+    assert_eq!(report.outcome, Outcome::NonCompliant, "{report:?}");
+    assert_eq!(world.sagemaker.calls().first(), Some(&Call::Describe(model.clone())));
+    assert_eq!(world.sagemaker.changes(), vec![Call::Delete(model.clone())]);
+    assert!(!world.sagemaker.exists(model.kind, &model.name));
+    let alerts = world.notifier.alerts();
+    assert_eq!(alerts.len(), 1, "the call's own alert");
+    assert_eq!(results(&alerts[0]), vec![("delete_model", "deleted".to_owned())]);
+    assert!(
+        alerts[0]
+            .findings
+            .iter()
+            .any(|f| f.rule == smguard_policy::RuleId::VpcRequired)
+    );
+}
+
+#[tokio::test]
+async fn an_omitted_call_for_a_resource_already_gone_is_ignored() {
+    let world = World::new(&[]);
+    let report = world.guard(Mode::Enforce).handle(OMITTED_MODEL, NOW).await.unwrap();
+    assert_eq!(report.outcome, Outcome::Ignored);
+    assert_eq!(report.reason.as_deref(), Some("the resource no longer exists"));
+    assert!(world.notifier.alerts().is_empty());
+    assert!(world.sagemaker.changes().is_empty());
+}
+
+#[tokio::test]
+async fn an_omitted_call_that_cannot_be_described_alerts_as_unevaluable_saying_why() {
+    let world = World::new(&[]);
+    world.sagemaker.fail_next(
+        "describe",
+        PortError::AccessDenied {
+            operation: "DescribeTrainingJob".into(),
+            message: "not authorized".into(),
+        },
+    );
+    let report = world.guard(Mode::Enforce).handle(TRUNCATED, NOW).await.unwrap();
+    assert_eq!(report.outcome, Outcome::Unevaluable);
+    let alerts = world.notifier.alerts();
+    assert_eq!(alerts.len(), 1);
+    let reason = alerts[0].reason.as_deref().unwrap();
+    assert!(
+        reason.contains("CloudTrail truncates parameters over 100 KB"),
+        "{reason}"
+    );
+    assert!(reason.contains("describing the resource failed"), "{reason}");
+    assert_eq!(
+        alerts[0].resource.as_ref().map(|r| r.name.as_str()),
+        Some("huge-env-job")
+    );
+}
+
+#[tokio::test]
+async fn a_model_state_change_is_a_backstop_that_describes_and_contains() {
+    let world = World::new(&[]);
+    let model = open_model_named_like(&world, MODEL_STATE_CHANGE);
+    let report = world
+        .guard(Mode::Enforce)
+        .handle(MODEL_STATE_CHANGE, NOW)
+        .await
+        .unwrap();
+    assert_eq!(report.outcome, Outcome::NonCompliant);
+    assert_eq!(world.sagemaker.changes(), vec![Call::Delete(model)]);
+    // A state change alerts only when it changed something: it did.
+    assert_eq!(world.notifier.alerts().len(), 1);
 }
 
 #[tokio::test]

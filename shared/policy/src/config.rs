@@ -53,32 +53,6 @@ pub const KNOWN_KEYS: &[&str] = &[
     LEDGER_BUCKET,
 ];
 
-/// SageMaker ML instance families with local NVMe instance storage, for which AWS rejects a
-/// volume KMS key (see the `VolumeKmsKeyId` API documentation and "Instance store volumes").
-pub const DEFAULT_LOCAL_STORAGE_INSTANCE_TYPES: &[&str] = &[
-    "ml.c5d.*",
-    "ml.m5d.*",
-    "ml.r5d.*",
-    "ml.c6id.*",
-    "ml.m6id.*",
-    "ml.r6id.*",
-    "ml.g4dn.*",
-    "ml.g4ad.*",
-    "ml.g5.*",
-    "ml.g6.*",
-    "ml.g6e.*",
-    "ml.gr6.*",
-    "ml.p3dn.*",
-    "ml.p4d.*",
-    "ml.p4de.*",
-    "ml.p5.*",
-    "ml.p5e.*",
-    "ml.p5en.*",
-    "ml.trn1.*",
-    "ml.trn1n.*",
-    "ml.trn2.*",
-];
-
 /// A configuration problem, naming the setting.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
@@ -235,9 +209,9 @@ impl Default for PolicyConfig {
                 .map(|r| (r, r.definition().default_mode))
                 .collect(),
             approved_kms_keys: Vec::new(),
-            local_storage_instance_types: DEFAULT_LOCAL_STORAGE_INSTANCE_TYPES
-                .iter()
-                .map(|t| InstanceTypePattern((*t).to_owned()))
+            // Every local-NVMe family of the instance-type table (`instance_types.rs`).
+            local_storage_instance_types: crate::instance_types::local_nvme_patterns()
+                .map(InstanceTypePattern)
                 .collect(),
             guard_principal_arns: Vec::new(),
             delete_noncompliant_notebooks: false,
@@ -339,6 +313,11 @@ mod tests {
         assert!(config.approved_kms_keys.is_empty());
         assert!(config.has_local_storage("ml.g5.xlarge"));
         assert!(!config.has_local_storage("ml.m5.xlarge"));
+        assert!(
+            config.has_local_storage("ml.c6gd.xlarge"),
+            "Graviton local-NVMe families are built in"
+        );
+        assert!(!config.has_local_storage("ml.c6g.xlarge"));
         assert!(!config.delete_noncompliant_notebooks);
     }
 

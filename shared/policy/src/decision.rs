@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::PolicyConfig;
 use crate::event::{EventInfo, NormalizedEvent, Subject, normalize};
-use crate::model::{Lifecycle, Resource, ResourceKind};
+use crate::model::{Lifecycle, Resource, ResourceKind, SourceKind};
 use crate::rules::{Evaluation, evaluate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -100,6 +100,20 @@ pub struct Decision {
     pub reason: Option<String>,
 }
 
+impl Decision {
+    /// Whether the resource must be described before responding: the event left fields a rule
+    /// needs unknown (a state-change event's schema omits them; CloudTrail omitted a call's
+    /// parameters) and no `enforce` finding already decides the containment. A `Describe*`
+    /// answer is what SageMaker says now: never described again.
+    pub fn needs_describe(&self) -> bool {
+        self.resource.as_ref().is_some_and(|resource| {
+            resource.origin.source != SourceKind::Describe
+                && !self.evaluation.undetermined.is_empty()
+                && !self.evaluation.has_enforced_findings()
+        })
+    }
+}
+
 /// Reads, evaluates and plans one raw event.
 pub fn assess(raw: &str, config: &PolicyConfig) -> Decision {
     decide(normalize(raw, config), config)
@@ -112,6 +126,21 @@ pub fn decide(event: NormalizedEvent, config: &PolicyConfig) -> Decision {
         Subject::Resource(resource) => {
             let (outcome, evaluation, response) = decide_resource(&resource, config);
             let reason = (outcome == Outcome::Unevaluable).then(|| undetermined_reason(&evaluation));
+            Decision {
+                outcome,
+                event: info,
+                resource: Some(*resource),
+                evaluation,
+                response,
+                reason,
+            }
+        }
+        Subject::Unread { resource, error } => {
+            let (outcome, evaluation, response) = decide_resource(&resource, config);
+            let reason = Some(format!(
+                "{error}; describe `{}` to decide",
+                resource.arn.as_deref().unwrap_or(&resource.name)
+            ));
             Decision {
                 outcome,
                 event: info,

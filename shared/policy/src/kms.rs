@@ -203,22 +203,32 @@ impl KmsKeyRef {
     /// Whether `self`, an entry of the approved list, approves the key `used` names, as written
     /// by a resource at `location`. `false` when `used` is not a key reference at all.
     ///
-    /// ARNs match ARNs exactly (partition, Region, account and key). A bare key ID or alias
-    /// name on the list matches that key or alias in any account; a bare one in the resource
-    /// is first qualified with the resource's own account and Region.
+    /// ARNs match ARNs exactly (partition, Region, account and key). A bare key ID or alias name
+    /// means "in the caller's own account and Region", on the list as in the resource: both are
+    /// qualified with the resource's location before they are compared, so a bare entry never
+    /// approves another account's key or alias (`alias/ml-platform` on the list does not approve
+    /// `arn:…:999988887777:alias/ml-platform`); other accounts' keys are approved only by ARN.
     pub fn approves(&self, used: &str, location: &Location) -> bool {
         let Some(used) = KeyView::parse(used).map(|u| u.qualified(location)) else {
             return false;
         };
-        match (self.view(), used) {
-            (approved @ KeyView::KeyArn { .. }, KeyView::KeyArn { .. })
-            | (approved @ KeyView::AliasArn { .. }, KeyView::AliasArn { .. }) => approved == used,
-            (KeyView::KeyId(approved), KeyView::KeyId(key_id) | KeyView::KeyArn { key_id, .. })
-            // An unqualified key ID (location unknown) is compared by ID alone.
-            | (KeyView::KeyArn { key_id: approved, .. }, KeyView::KeyId(key_id)) => approved == key_id,
-            (KeyView::AliasName(approved), KeyView::AliasName(alias) | KeyView::AliasArn { alias, .. })
-            | (KeyView::AliasArn { alias: approved, .. }, KeyView::AliasName(alias)) => approved == alias,
-            _ => false,
+        let approved = self.view().qualified(location);
+        match (approved, used) {
+            (KeyView::KeyArn { .. }, KeyView::KeyArn { .. }) | (KeyView::AliasArn { .. }, KeyView::AliasArn { .. }) => {
+                approved == used
+            }
+            // The resource's location is unknown, so neither side could be qualified: two bare
+            // names both mean the caller's account.
+            (KeyView::KeyId(approved), KeyView::KeyId(key_id)) => approved == key_id,
+            (KeyView::AliasName(approved), KeyView::AliasName(alias)) => approved == alias,
+            // A bare name in the resource, location unknown: compared with the entry's name.
+            (KeyView::KeyArn { key_id: approved, .. }, KeyView::KeyId(key_id)) => approved == key_id,
+            (KeyView::AliasArn { alias: approved, .. }, KeyView::AliasName(alias)) => approved == alias,
+            // A bare entry cannot be placed in an account without the resource's location, and a
+            // key never matches an alias (resolving one needs KMS).
+            (KeyView::KeyId(_) | KeyView::AliasName(_), KeyView::KeyArn { .. } | KeyView::AliasArn { .. })
+            | (KeyView::KeyId(_) | KeyView::KeyArn { .. }, KeyView::AliasName(_) | KeyView::AliasArn { .. })
+            | (KeyView::AliasName(_) | KeyView::AliasArn { .. }, KeyView::KeyId(_) | KeyView::KeyArn { .. }) => false,
         }
     }
 }
@@ -321,7 +331,16 @@ mod tests {
         let approved_alias = key("alias/ml-platform");
         let home = gov("111122223333");
         assert!(approved_alias.approves("alias/ml-platform", &home));
-        assert!(approved_alias.approves("arn:aws-us-gov:kms:us-gov-west-1:999988887777:alias/ml-platform", &home));
+        assert!(approved_alias.approves("arn:aws-us-gov:kms:us-gov-west-1:111122223333:alias/ml-platform", &home));
+        // A bare alias name on the list is the resource's own account's alias, never another's.
+        assert!(!approved_alias.approves("arn:aws-us-gov:kms:us-gov-west-1:999988887777:alias/ml-platform", &home));
+        assert!(!approved_alias.approves("arn:aws-us-gov:kms:us-gov-east-1:111122223333:alias/ml-platform", &home));
+        // Location unknown: a bare entry cannot approve an ARN it cannot place.
+        assert!(!approved_alias.approves(
+            "arn:aws-us-gov:kms:us-gov-west-1:111122223333:alias/ml-platform",
+            &Location::default()
+        ));
+        assert!(approved_alias.approves("alias/ml-platform", &Location::default()));
         assert!(!approved_alias.approves("alias/ml-platform-2", &home));
         assert!(!approved_alias.approves(KEY_ID, &home));
         let approved_alias_arn = key("arn:aws-us-gov:kms:us-gov-west-1:111122223333:alias/ml-platform");
@@ -330,10 +349,20 @@ mod tests {
     }
 
     #[test]
-    fn a_bare_approved_key_id_matches_that_id_anywhere() {
+    fn a_bare_approved_key_id_matches_that_key_only_in_the_resources_own_account() {
         let approved = key(KEY_ID);
+        // A resource's bare ID is its own account's key, as the entry's is.
         assert!(approved.approves(KEY_ID, &gov("999988887777")));
         assert!(approved.approves(
+            &format!("arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/{KEY_ID}"),
+            &gov("111122223333")
+        ));
+        // Another account's key with the same ID is approved only by ARN.
+        assert!(!approved.approves(
+            &format!("arn:aws-us-gov:kms:us-gov-west-1:999988887777:key/{KEY_ID}"),
+            &gov("111122223333")
+        ));
+        assert!(!approved.approves(
             &format!("arn:aws-us-gov:kms:us-gov-east-1:111122223333:key/{KEY_ID}"),
             &Location::default()
         ));

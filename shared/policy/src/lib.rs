@@ -27,6 +27,7 @@ pub mod arn;
 pub mod config;
 pub mod decision;
 pub mod event;
+pub mod instance_types;
 pub mod kms;
 pub mod model;
 pub mod rules;

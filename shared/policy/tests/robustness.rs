@@ -96,6 +96,11 @@ const REMOVALS_OF_THE_OFFENCE: &[(&str, &str, &str)] = &[
         "detail/requestParameters/processingOutputConfig",
         "the unapproved key is in the output configuration removed: no outputs, nothing to encrypt",
     ),
+    (
+        "create-endpoint-config.capture-default-on-no-key.json",
+        "detail/requestParameters/dataCaptureConfig",
+        "the capture without a key removed: nothing is captured, nothing to encrypt",
+    ),
 ];
 
 /// The entry of [`REMOVALS_OF_THE_OFFENCE`] a mutation matches, if any.

@@ -379,33 +379,11 @@ pub(super) fn normalize_record(record: Record<'_>, info: &mut EventInfo, config:
     if record.event_type.as_deref() == Some("AwsServiceEvent") {
         return Subject::Ignored(IgnoreReason::ServiceEvent { event_name });
     }
-    let parameters = match record.request_parameters {
-        Parameters::Read(spec) => *spec,
-        Parameters::Text(text) => match read_spec(call, text.get(), &event_name) {
-            Ok(spec) => spec,
-            Err(error) => return Subject::Unevaluable(error),
-        },
-        Parameters::Absent => {
-            return Subject::Unevaluable(EventError::MissingField {
-                event: event_name,
-                field: "requestParameters".to_owned(),
-            });
-        }
-    };
     let origin = Origin {
         source: SourceKind::CloudTrail,
         name: event_name.clone(),
         event_id: info.id.clone(),
         time: owned(&record.event_time),
-    };
-    let mut resource = match build(call, parameters, origin) {
-        Ok(resource) => resource,
-        Err(SpecError::MissingName(field) | SpecError::MissingRequired(field)) => {
-            return Subject::Unevaluable(EventError::MissingRequired {
-                event: event_name,
-                field: format!("requestParameters.{field}"),
-            });
-        }
     };
     // The response is not security-relevant: a malformed one only costs the ARN, which is
     // rebuilt from the name.
@@ -413,6 +391,40 @@ pub(super) fn normalize_record(record: Record<'_>, info: &mut EventInfo, config:
         .response_elements
         .and_then(|r| serde_json::from_str(r.get()).ok())
         .unwrap_or_default();
+    let parameters = match record.request_parameters {
+        Parameters::Read(spec) => Ok(*spec),
+        Parameters::Text(text) => read_spec(call, text.get(), &event_name),
+        Parameters::Absent => Err(EventError::MissingField {
+            event: event_name.clone(),
+            field: "requestParameters".to_owned(),
+        }),
+    };
+    let built = parameters.and_then(|parameters| {
+        build(call, parameters, origin.clone()).map_err(|error| match error {
+            SpecError::MissingName(field) | SpecError::MissingRequired(field) => EventError::MissingRequired {
+                event: event_name.clone(),
+                field: format!("requestParameters.{field}"),
+            },
+        })
+    });
+    let mut resource = match built {
+        Ok(resource) => resource,
+        // The parameters cannot be read (CloudTrail omits them over 100 KB, or the record is
+        // incomplete), but the call succeeded and its response names what it created: name the
+        // resource from that ARN, every field unknown, so that the guard describes it and decides
+        // on what SageMaker says.
+        Err(error) => match unread(call, &response, origin) {
+            Some(mut resource) => {
+                resource.created_by = Some(principal);
+                locate(&mut resource, info);
+                return Subject::Unread {
+                    resource: Box::new(resource),
+                    error,
+                };
+            }
+            None => return Subject::Unevaluable(error),
+        },
+    };
     if resource.arn.is_none() {
         resource.arn = response.arn(resource.kind).cloned();
     }
@@ -439,6 +451,34 @@ enum Call {
 }
 
 impl Call {
+    /// The kind the call creates or changes.
+    fn kind(self) -> ResourceKind {
+        match self {
+            Call::Create(kind) => kind,
+            Call::CreateAutoMlV1 => ResourceKind::AutoMlJob,
+            Call::UpdateNotebookInstance => ResourceKind::NotebookInstance,
+            Call::UpdateDomain => ResourceKind::Domain,
+        }
+    }
+
+    /// The camelCase parameter that names the resource.
+    fn name_field(self) -> &'static str {
+        use spec::ResourceSpec as _;
+        match self.kind() {
+            ResourceKind::NotebookInstance => spec::NotebookInstanceSpec::NAME_FIELD,
+            ResourceKind::TrainingJob => spec::TrainingJobSpec::NAME_FIELD,
+            ResourceKind::ProcessingJob => spec::ProcessingJobSpec::NAME_FIELD,
+            ResourceKind::HyperParameterTuningJob => spec::HyperParameterTuningJobSpec::NAME_FIELD,
+            ResourceKind::TransformJob => spec::TransformJobSpec::NAME_FIELD,
+            ResourceKind::Model => spec::ModelSpec::NAME_FIELD,
+            ResourceKind::EndpointConfig => spec::EndpointConfigSpec::NAME_FIELD,
+            ResourceKind::Domain => spec::DomainSpec::NAME_FIELD,
+            ResourceKind::CompilationJob => spec::CompilationJobSpec::NAME_FIELD,
+            ResourceKind::AutoMlJob => spec::AutoMlJobV2Spec::NAME_FIELD,
+            ResourceKind::LabelingJob => spec::LabelingJobSpec::NAME_FIELD,
+        }
+    }
+
     fn of(event_name: &str) -> Option<Call> {
         Some(match event_name {
             "CreateNotebookInstance" => Call::Create(ResourceKind::NotebookInstance),
@@ -491,6 +531,10 @@ fn build(call: Call, parameters: Spec, origin: Origin) -> Result<Resource, SpecE
         Call::UpdateNotebookInstance | Call::UpdateDomain => (Absent::Unchanged, Scope::Change),
         Call::Create(_) | Call::CreateAutoMlV1 => (Absent::Default, Scope::Whole),
     };
+    build_as(parameters, absent, scope, origin)
+}
+
+fn build_as(parameters: Spec, absent: Absent, scope: Scope, origin: Origin) -> Result<Resource, SpecError> {
     match parameters {
         Spec::NotebookInstance(s) => spec::build(s, absent, scope, origin),
         Spec::TrainingJob(s) => spec::build(s, absent, scope, origin),
@@ -505,6 +549,31 @@ fn build(call: Call, parameters: Spec, origin: Origin) -> Result<Resource, SpecE
         Spec::AutoMlJobV2(s) => spec::build(s, absent, scope, origin),
         Spec::LabelingJob(s) => spec::build(s, absent, scope, origin),
     }
+}
+
+/// The resource a successful call's response names, with every field unknown: what is left of a
+/// call whose parameters cannot be read. `None` when the response names nothing (an `Update*`
+/// call without an ARN in its answer, a malformed response).
+fn unread(call: Call, response: &ResponseElements, origin: Origin) -> Option<Resource> {
+    let kind = call.kind();
+    let arn = response.arn(kind)?;
+    let parsed = crate::arn::Arn::parse(arn)?;
+    let (arn_type, name) = parsed.resource.split_once('/')?;
+    if arn_type != kind.arn_resource_type() || name.is_empty() {
+        return None;
+    }
+    // Domain ARNs carry the domain ID, which is what `DescribeDomain` takes.
+    let name_field = match kind {
+        ResourceKind::Domain => "domainId",
+        _ => call.name_field(),
+    };
+    let mut named = serde_json::Map::new();
+    named.insert(name_field.to_owned(), serde_json::Value::String(name.to_owned()));
+    let text = serde_json::Value::Object(named).to_string();
+    let parameters = read_spec(call, &text, &origin.name).ok()?;
+    let mut resource = build_as(parameters, Absent::Unknown, Scope::Whole, origin).ok()?;
+    resource.arn = Some(arn.clone());
+    Some(resource)
 }
 
 /// The status a call leaves the resource in, where the call implies one.

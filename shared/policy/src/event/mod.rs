@@ -81,6 +81,13 @@ pub enum EventError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
     Resource(Box<Resource>),
+    /// A call that succeeded but whose parameters cannot be read (CloudTrail omitted them over
+    /// 100 KB, or the record is incomplete): the resource its response names, every field
+    /// unknown. Unevaluable from the event; the guard describes the resource.
+    Unread {
+        resource: Box<Resource>,
+        error: EventError,
+    },
     Ignored(IgnoreReason),
     Unevaluable(EventError),
 }

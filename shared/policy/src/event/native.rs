@@ -17,6 +17,10 @@ pub const EVALUATED_STATE_CHANGES: &[&str] = &[
     "SageMaker Processing Job State Change",
     "SageMaker Transform Job State Change",
     "SageMaker HyperParameter Tuning Job State Change",
+    // Backstops for a missed or unreadable Create call: their details carry few of the fields the
+    // rules need, so the guard describes the resource and decides on what SageMaker says.
+    "SageMaker Model State Change",
+    "SageMaker Endpoint Config State Change",
 ];
 
 pub(super) fn kind_of(detail_type: &str) -> Option<ResourceKind> {
@@ -26,6 +30,8 @@ pub(super) fn kind_of(detail_type: &str) -> Option<ResourceKind> {
         "SageMaker Processing Job State Change" => ResourceKind::ProcessingJob,
         "SageMaker Transform Job State Change" => ResourceKind::TransformJob,
         "SageMaker HyperParameter Tuning Job State Change" => ResourceKind::HyperParameterTuningJob,
+        "SageMaker Model State Change" => ResourceKind::Model,
+        "SageMaker Endpoint Config State Change" => ResourceKind::EndpointConfig,
         _ => return None,
     })
 }
@@ -59,6 +65,8 @@ pub(super) fn normalize(kind: ResourceKind, detail: &str, resources: &[String], 
         ResourceKind::ProcessingJob => build::<spec::ProcessingJobSpec>(detail, origin),
         ResourceKind::TransformJob => build::<spec::TransformJobSpec>(detail, origin),
         ResourceKind::HyperParameterTuningJob => build::<spec::HyperParameterTuningJobSpec>(detail, origin),
+        ResourceKind::Model => build::<spec::ModelSpec>(detail, origin),
+        ResourceKind::EndpointConfig => build::<spec::EndpointConfigSpec>(detail, origin),
         other => {
             return Subject::Unevaluable(EventError::InvalidField {
                 event,

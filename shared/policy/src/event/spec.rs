@@ -382,8 +382,7 @@ impl ResourceSpec for NotebookInstanceSpec {
         missing(&self.instance_type, "instanceType").or(missing(&self.role_arn, "roleArn"))
     }
     fn collect(self, facts: &mut Facts<'_>) {
-        let instance_types: Vec<String> = self.instance_type.into_iter().collect();
-        facts.instance_types(&instance_types);
+        facts.instance_types(&self.instance_type.into_iter().collect::<Vec<_>>());
         let attachment = non_blank(self.subnet_id).map(|subnet| NetworkAttachment::CustomerVpc {
             subnets: Some(vec![subnet]),
             security_groups: self.security_group_ids.unwrap_or_default(),
@@ -391,7 +390,9 @@ impl ResourceSpec for NotebookInstanceSpec {
         facts.attachment("SubnetId", attachment, NetworkAttachment::NoVpc);
         facts.resource.direct_internet_access =
             facts.text("DirectInternetAccess", self.direct_internet_access, "Enabled");
-        facts.key("KmsKeyId", KeyPurpose::Volume, self.kms_key_id, instance_types);
+        // No local-storage exception here: the notebook's ML storage volume is always attached
+        // (5 GB by default) and `KmsKeyId` encrypts it, whatever the instance type.
+        facts.key("KmsKeyId", KeyPurpose::Volume, self.kms_key_id, Vec::new());
         facts.resource.root_access = facts.text("RootAccess", self.root_access, "Enabled");
         facts.resource.minimum_imds_version = facts.text(
             "InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion",
@@ -751,6 +752,27 @@ pub struct OutputLocation {
 pub struct DataCaptureConfig {
     pub kms_key_id: Option<String>,
     pub destination_s3_uri: Option<String>,
+    /// Endpoint configurations only ("defaults to enabled"); batch transform capture has none.
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub enable_capture: Option<bool>,
+}
+
+/// The capture destination and its key. With `EnableCapture=false` nothing is written, so no
+/// key is needed; absent `EnableCapture` means enabled.
+fn collect_data_capture(facts: &mut Facts<'_>, config: Option<DataCaptureConfig>) {
+    if config.as_ref().is_some_and(|c| c.enable_capture == Some(false)) {
+        return;
+    }
+    let present = config.is_some();
+    let capture = config.unwrap_or_default();
+    facts.key_within(
+        present,
+        "DataCaptureConfig.KmsKeyId",
+        KeyPurpose::Output,
+        capture.kms_key_id,
+        Vec::new(),
+    );
+    facts.s3("DataCaptureConfig.DestinationS3Uri", capture.destination_s3_uri);
 }
 
 impl ResourceSpec for TransformJobSpec {
@@ -791,16 +813,7 @@ impl ResourceSpec for TransformJobSpec {
             Vec::new(),
         );
         facts.s3("TransformOutput.S3OutputPath", output.s3_output_path);
-        let capture_present = self.data_capture_config.is_some();
-        let capture = self.data_capture_config.unwrap_or_default();
-        facts.key_within(
-            capture_present,
-            "DataCaptureConfig.KmsKeyId",
-            KeyPurpose::Output,
-            capture.kms_key_id,
-            Vec::new(),
-        );
-        facts.s3("DataCaptureConfig.DestinationS3Uri", capture.destination_s3_uri);
+        collect_data_capture(facts, self.data_capture_config);
         if let Some(model) = non_blank(self.model_name) {
             facts.resource.depends_on.push(ResourceRef {
                 kind: ResourceKind::Model,
@@ -949,16 +962,7 @@ impl ResourceSpec for EndpointConfigSpec {
             self.kms_key_id,
             instance_types,
         );
-        let capture_present = self.data_capture_config.is_some();
-        let capture = self.data_capture_config.unwrap_or_default();
-        facts.key_within(
-            capture_present,
-            "DataCaptureConfig.KmsKeyId",
-            KeyPurpose::Output,
-            capture.kms_key_id,
-            Vec::new(),
-        );
-        facts.s3("DataCaptureConfig.DestinationS3Uri", capture.destination_s3_uri);
+        collect_data_capture(facts, self.data_capture_config);
         let async_output = self.async_inference_config.and_then(|c| c.output_config);
         let async_present = async_output.is_some();
         let async_output = async_output.unwrap_or_default();
@@ -1105,9 +1109,11 @@ impl ResourceSpec for DomainSpec {
         };
         facts.key(field, KeyPurpose::Volume, key, Vec::new());
         let sharing = self.default_user_settings.and_then(|u| u.sharing_settings);
+        // "The default is Disabled"; `S3KmsKeyId` and `S3OutputPath` apply only when it is
+        // `Allowed` (SharingSettings API text).
         let sharing_on = sharing
             .as_ref()
-            .is_some_and(|s| s.notebook_output_option.as_deref() != Some("Disabled"));
+            .is_some_and(|s| s.notebook_output_option.as_deref() == Some("Allowed"));
         let sharing = sharing.unwrap_or_default();
         facts.key_within(
             sharing_on,
@@ -1116,10 +1122,12 @@ impl ResourceSpec for DomainSpec {
             sharing.s3_kms_key_id,
             Vec::new(),
         );
-        facts.s3(
-            "DefaultUserSettings.SharingSettings.S3OutputPath",
-            sharing.s3_output_path,
-        );
+        if sharing_on {
+            facts.s3(
+                "DefaultUserSettings.SharingSettings.S3OutputPath",
+                sharing.s3_output_path,
+            );
+        }
         facts.tags(self.tags);
     }
 }

@@ -95,7 +95,9 @@ fn absent_create_parameters_mean_the_aws_defaults() {
         Observed::Defaulted("1".to_owned())
     );
     assert_eq!(r.keys[0].key, Observed::Defaulted(None));
-    assert_eq!(r.keys[0].instance_types, vec!["ml.t3.medium"]);
+    // The notebook's volume key has no local-storage exception: no instance type exempts it.
+    assert!(r.keys[0].instance_types.is_empty());
+    assert_eq!(r.instance_types, vec!["ml.t3.medium"]);
     // A Create call leaves a notebook `Pending`.
     let status = r.status.unwrap();
     assert_eq!(

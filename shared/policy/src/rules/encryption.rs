@@ -9,8 +9,8 @@ pub(super) static VOLUME_KEY_REQUIRED: RuleDefinition = RuleDefinition {
     id: RuleId::VolumeKeyRequired,
     severity: Severity::High,
     default_mode: ControlMode::Enforce,
-    fails_when: "a storage/volume KMS key field is absent or names an AWS managed key \
-                 (instance types with local NVMe storage are exempt)",
+    fails_when: "a storage/volume KMS key field is absent or names an AWS managed key (where the API refuses a \
+                 key on local NVMe instance storage, such instance types are exempt; a notebook never is)",
     remediation: "set the volume KMS key field to an approved customer managed key",
     applies_to: &[
         K::NotebookInstance,
