@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: test demo tools lint fmt policy-purity bench bench-guard evaluate-fixtures
+.PHONY: test demo tools lint fmt policy-purity bench bench-guard bench-cli evaluate-fixtures
 
 # The Lambda functions as `cargo lambda watch` builds them (their own feature set), built up front
 # so that no end-to-end test waits for a compile.
@@ -50,6 +50,12 @@ bench-guard: tools
 	$(CARGO) build --release $(FUNCTIONS)
 	$(CARGO) build -p smguard-tests --bin smguard-bench-guard
 	target/debug/smguard-bench-guard $(BENCH_ARGS)
+
+## bench-cli: the release `smguard` over a generated 200,000-record CloudTrail log, plain and as 8 gzipped files (BENCH_CLI_ARGS=--records N)
+bench-cli:
+	$(CARGO) build --release -p smguard-cli
+	$(CARGO) build -p smguard-tests --bin smguard-bench-cli
+	target/debug/smguard-bench-cli $(BENCH_CLI_ARGS)
 
 ## evaluate-fixtures: every fixture through the CLI with the fixtures' settings
 evaluate-fixtures:

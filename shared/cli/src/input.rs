@@ -1,9 +1,13 @@
 //! Finding the events in the files and directories named on the command line.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// Larger inputs are refused rather than read into memory.
+/// Larger inputs (after decompression) are refused rather than read into memory.
 const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The first two bytes of every gzip member (RFC 1952).
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// A file that could not be read as events; reported with exit status 2.
 #[derive(Debug)]
@@ -18,7 +22,7 @@ impl std::fmt::Display for UnreadableError {
     }
 }
 
-/// The `.json`/`.jsonl` files named, directories searched recursively, in a stable order.
+/// The files named, and the event files of directories searched recursively, in a stable order.
 pub fn files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<UnreadableError>) {
     let mut found = Vec::new();
     let mut errors = Vec::new();
@@ -30,6 +34,16 @@ pub fn files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<UnreadableError>) {
         }
     }
     (found, errors)
+}
+
+/// `.json`, `.jsonl` and their gzipped forms (CloudTrail writes `….json.gz` under
+/// `AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/`).
+fn is_event_file(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let name = name.strip_suffix(".gz").unwrap_or(name);
+    name.ends_with(".json") || name.ends_with(".jsonl")
 }
 
 fn walk(dir: &Path, found: &mut Vec<PathBuf>, errors: &mut Vec<UnreadableError>) {
@@ -48,7 +62,7 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, errors: &mut Vec<UnreadableError>)
     for path in paths {
         if path.is_dir() {
             walk(&path, found, errors);
-        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "jsonl")) {
+        } else if is_event_file(&path) {
             found.push(path);
         }
     }
@@ -59,6 +73,7 @@ pub fn events(text: &str) -> Result<Vec<&str>, String> {
     smguard_policy::event::batch::split(text)
 }
 
+/// The file's text, gunzipped when it is gzip (by its first bytes, whatever its name).
 pub fn read(path: &Path) -> Result<String, UnreadableError> {
     let unreadable = |reason: String| UnreadableError {
         path: path.to_owned(),
@@ -69,5 +84,24 @@ pub fn read(path: &Path) -> Result<String, UnreadableError> {
         return Err(unreadable(format!("larger than {MAX_FILE_BYTES} bytes")));
     }
     let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+    let bytes = if bytes.starts_with(&GZIP_MAGIC) {
+        gunzip(&bytes).map_err(unreadable)?
+    } else {
+        bytes
+    };
     String::from_utf8(bytes).map_err(|e| unreadable(format!("not UTF-8: {e}")))
+}
+
+/// Every member of a gzip file, at most [`MAX_FILE_BYTES`] of it: a small file that inflates
+/// past the limit is refused, not read into memory.
+fn gunzip(compressed: &[u8]) -> Result<Vec<u8>, String> {
+    let mut text = Vec::new();
+    flate2::read::MultiGzDecoder::new(compressed)
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut text)
+        .map_err(|e| format!("not valid gzip: {e}"))?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!("larger than {MAX_FILE_BYTES} bytes once decompressed"));
+    }
+    Ok(text)
 }

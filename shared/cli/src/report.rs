@@ -1,11 +1,14 @@
 //! What `smguard` prints: one JSON line per event, and the rule catalogue.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 use serde::Serialize;
 use smguard_policy::rules::{Finding, Undetermined, catalogue};
-use smguard_policy::{Action, Decision, Outcome, ResourceKind, assess};
+use smguard_policy::{Action, Decision, Outcome, ResourceKind, RuleId, assess};
 
 use crate::args::EvaluateRequest;
 use crate::input;
@@ -78,47 +81,193 @@ fn line<'a>(file: &Path, index: usize, decision: &'a Decision) -> Line<'a> {
     }
 }
 
-/// Evaluates every event; returns the exit status.
-pub fn evaluate(request: &EvaluateRequest, out: &mut impl Write, err: &mut impl Write) -> u8 {
-    let (files, mut unreadable) = input::files(&request.paths);
-    let mut failed = false;
-    for path in files {
-        let text = match input::read(&path) {
-            Ok(text) => text,
-            Err(error) => {
-                unreadable.push(error);
-                continue;
-            }
-        };
-        let events = match input::events(&text) {
-            Ok(events) => events,
-            Err(reason) => {
-                unreadable.push(input::UnreadableError {
-                    path: path.clone(),
-                    reason,
-                });
-                continue;
-            }
-        };
-        for (index, raw) in events.into_iter().enumerate() {
-            let decision = assess(raw, &request.config);
-            failed |= matches!(decision.outcome, Outcome::NonCompliant | Outcome::Unevaluable);
-            let written = serde_json::to_writer(&mut *out, &line(&path, index, &decision))
-                .map_err(std::io::Error::from)
-                .and_then(|()| writeln!(out));
-            if let Err(error) = written {
-                // The reader went away (`| head`): nothing more to say to it.
-                if error.kind() != std::io::ErrorKind::BrokenPipe {
-                    let _ = writeln!(err, "smguard: cannot write output: {error}");
-                    return 2;
-                }
-                return u8::from(failed);
+/// Counts for the summary on stderr.
+#[derive(Debug, Default)]
+struct Summary {
+    files: usize,
+    events: usize,
+    outcomes: BTreeMap<&'static str, usize>,
+    /// Events that failed each rule.
+    rules: BTreeMap<RuleId, usize>,
+    /// Evaluated events of each kind, by outcome.
+    kinds: BTreeMap<ResourceKind, BTreeMap<&'static str, usize>>,
+}
+
+impl Summary {
+    fn count(&mut self, decision: &Decision) {
+        self.events += 1;
+        let outcome = decision.outcome.as_str();
+        *self.outcomes.entry(outcome).or_default() += 1;
+        for rule in decision.evaluation.failed_rules() {
+            *self.rules.entry(rule).or_default() += 1;
+        }
+        if let Some(resource) = &decision.resource {
+            *self.kinds.entry(resource.kind).or_default().entry(outcome).or_default() += 1;
+        }
+    }
+
+    fn merge(&mut self, other: Summary) {
+        self.files += other.files;
+        self.events += other.events;
+        for (outcome, n) in other.outcomes {
+            *self.outcomes.entry(outcome).or_default() += n;
+        }
+        for (rule, n) in other.rules {
+            *self.rules.entry(rule).or_default() += n;
+        }
+        for (kind, outcomes) in other.kinds {
+            let mine = self.kinds.entry(kind).or_default();
+            for (outcome, n) in outcomes {
+                *mine.entry(outcome).or_default() += n;
             }
         }
     }
+
+    fn write(&self, err: &mut impl Write) {
+        let join = |items: Vec<String>| {
+            if items.is_empty() {
+                "none".to_owned()
+            } else {
+                items.join(", ")
+            }
+        };
+        let outcomes = [
+            Outcome::NonCompliant,
+            Outcome::Unevaluable,
+            Outcome::Compliant,
+            Outcome::Ignored,
+        ]
+        .iter()
+        .map(|o| format!("{} {}", self.outcomes.get(o.as_str()).copied().unwrap_or(0), o.as_str()))
+        .collect::<Vec<_>>();
+        let rules = self.rules.iter().map(|(rule, n)| format!("{rule} {n}")).collect();
+        let kinds = self
+            .kinds
+            .iter()
+            .map(|(kind, outcomes)| {
+                let by: Vec<String> = outcomes.iter().map(|(o, n)| format!("{o} {n}")).collect();
+                format!("{kind} {} ({})", outcomes.values().sum::<usize>(), by.join(", "))
+            })
+            .collect();
+        let _ = writeln!(
+            err,
+            "smguard: {} events in {} files: {}\nsmguard: failed rules: {}\nsmguard: evaluated kinds: {}",
+            self.events,
+            self.files,
+            outcomes.join(", "),
+            join(rules),
+            join(kinds)
+        );
+    }
+}
+
+/// What one file gave: its output lines, its counts, or why it could not be read.
+struct FileResult {
+    output: Vec<u8>,
+    summary: Summary,
+    failed: bool,
+    unreadable: Option<input::UnreadableError>,
+}
+
+fn evaluate_file(path: &Path, request: &EvaluateRequest) -> FileResult {
+    let mut result = FileResult {
+        output: Vec::new(),
+        summary: Summary::default(),
+        failed: false,
+        unreadable: None,
+    };
+    let text = match input::read(path) {
+        Ok(text) => text,
+        Err(error) => {
+            result.unreadable = Some(error);
+            return result;
+        }
+    };
+    let events = match input::events(&text) {
+        Ok(events) => events,
+        Err(reason) => {
+            result.unreadable = Some(input::UnreadableError {
+                path: path.to_owned(),
+                reason,
+            });
+            return result;
+        }
+    };
+    result.summary.files = 1;
+    for (index, raw) in events.into_iter().enumerate() {
+        let decision = assess(raw, &request.config);
+        let finding = matches!(decision.outcome, Outcome::NonCompliant | Outcome::Unevaluable);
+        result.failed |= finding;
+        result.summary.count(&decision);
+        if request.only_findings && !finding {
+            continue;
+        }
+        // Writing to a Vec cannot fail; serializing these types cannot either.
+        if serde_json::to_writer(&mut result.output, &line(path, index, &decision)).is_ok() {
+            result.output.push(b'\n');
+        }
+    }
+    result
+}
+
+/// Evaluates every event, files in parallel (`--jobs`), printing in the order the files were
+/// named; returns the exit status.
+pub fn evaluate(request: &EvaluateRequest, out: &mut impl Write, err: &mut impl Write) -> u8 {
+    let (files, mut unreadable) = input::files(&request.paths);
+    let jobs = request.jobs.get().min(files.len()).max(1);
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let mut summary = Summary::default();
+    let mut failed = false;
+    let mut write_error = None;
+    std::thread::scope(|scope| {
+        let (results, received) = mpsc::channel::<(usize, FileResult)>();
+        for _ in 0..jobs {
+            let results = results.clone();
+            let (files, next, stop) = (&files, &next, &stop);
+            scope.spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = files.get(index) else { break };
+                    if results.send((index, evaluate_file(path, request))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(results);
+        // Results arrive in any order; print them in the files' order.
+        let mut waiting: BTreeMap<usize, FileResult> = BTreeMap::new();
+        let mut printed = 0;
+        for (index, result) in received {
+            waiting.insert(index, result);
+            while let Some(result) = waiting.remove(&printed) {
+                printed += 1;
+                failed |= result.failed;
+                summary.merge(result.summary);
+                unreadable.extend(result.unreadable);
+                if write_error.is_none()
+                    && let Err(error) = out.write_all(&result.output)
+                {
+                    stop.store(true, Ordering::Relaxed);
+                    write_error = Some(error);
+                }
+            }
+        }
+    });
+    if let Some(error) = write_error {
+        // The reader went away (`| head`): nothing more to say to it.
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            let _ = writeln!(err, "smguard: cannot write output: {error}");
+            return 2;
+        }
+        return u8::from(failed);
+    }
+    let _ = out.flush();
     for error in &unreadable {
         let _ = writeln!(err, "smguard: {error}");
     }
+    summary.write(err);
     if !unreadable.is_empty() { 2 } else { u8::from(failed) }
 }
 

@@ -92,9 +92,13 @@ fn evaluating_every_fixture_prints_the_expected_outcomes() {
         "non-compliant fixtures exist; stderr: {}",
         stderr(&output)
     );
-    assert!(output.stderr.is_empty(), "{}", stderr(&output));
     let printed = by_file_and_index(&lines(&output));
     let rows: Vec<Case> = cases::load().into_iter().filter(|c| c.settings.is_empty()).collect();
+    let err = stderr(&output);
+    assert!(
+        err.starts_with(&format!("smguard: {} events in ", rows.len())) && err.lines().count() == 3,
+        "only the summary: {err}"
+    );
     assert_eq!(printed.len(), rows.len(), "one line per fixture event");
     let failures: Vec<String> = rows
         .iter()
@@ -294,12 +298,11 @@ fn unreadable_input_exits_two_naming_the_file_and_the_reason() {
 #[test]
 fn usage_errors_exit_two_with_the_usage() {
     for (args, message) in [
-        (&["evaluate"][..], "`evaluate` needs at least one FILE or DIR"),
+        (&["evaluate"][..], "the following required arguments were not provided"),
         (
             &["evaluate", "--control", "nope=on", "x.json"][..],
             "invalid `SMGUARD_CONTROLS`: unknown rule `nope`",
         ),
-        (&["frobnicate"][..], "unknown command `frobnicate`"),
         (
             &["evaluate", "--env-file", "no/such.env", "x.json"][..],
             "cannot read `no/such.env`",
@@ -309,7 +312,7 @@ fn usage_errors_exit_two_with_the_usage() {
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         let err = stderr(&output);
         assert!(
-            err.contains(message) && err.contains("usage: smguard evaluate"),
+            err.contains(message) && err.contains("Usage: smguard evaluate"),
             "{args:?}: {err}"
         );
         assert!(output.stdout.is_empty());
@@ -321,9 +324,24 @@ fn usage_errors_exit_two_with_the_usage() {
 
 #[test]
 fn help_and_rules_exit_zero() {
+    let unknown = smguard(&["frobnicate"], &[]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("unrecognized subcommand 'frobnicate'"));
     let help = smguard(&["--help"], &[]);
     assert_eq!(help.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&help.stdout).contains("usage: smguard evaluate"));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("Usage: smguard <COMMAND>"));
+    let evaluate_help = smguard(&["evaluate", "--help"], &[]);
+    assert_eq!(evaluate_help.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&evaluate_help.stdout).into_owned();
+    for option in ["--only-findings", "--env-file", "--control", "--jobs", ".json.gz"] {
+        assert!(text.contains(option), "`evaluate --help` lacks {option}: {text}");
+    }
+    let version = smguard(&["--version"], &[]);
+    assert_eq!(version.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout).trim(),
+        format!("smguard {}", env!("CARGO_PKG_VERSION"))
+    );
     let rules = smguard(&["rules"], &[]);
     assert_eq!(rules.status.code(), Some(0));
     let table = String::from_utf8(rules.stdout).unwrap();
@@ -343,4 +361,128 @@ fn the_readme_rule_table_matches_the_catalogue() {
         readme.contains(table.trim()),
         "README.md's rule table differs from `smguard rules`; paste its output into the README:\n{table}"
     );
+}
+
+fn gzip(text: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(text.as_bytes()).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// A CloudTrail export as S3 holds it: gzipped log files under `AWSLogs/<account>/CloudTrail/…`.
+fn cloudtrail_export(name: &str, files: usize) -> (PathBuf, String) {
+    let dir = temp_dir(name);
+    let day = dir.join("AWSLogs/111122223333/CloudTrail/us-gov-west-1/2026/11/02");
+    std::fs::create_dir_all(&day).unwrap();
+    let log = fixture("records/cloudtrail-log-file.json");
+    for index in 0..files {
+        let file = day.join(format!(
+            "111122223333_CloudTrail_us-gov-west-1_20261102T14{index:02}Z_abcdefgh{index:04}.json.gz"
+        ));
+        std::fs::write(file, gzip(&log)).unwrap();
+    }
+    // Not an event file: CloudTrail's digest files live elsewhere, but a stray file must be skipped.
+    std::fs::write(day.join("README.txt"), "not events").unwrap();
+    (dir, log)
+}
+
+#[test]
+fn reads_gzipped_cloudtrail_log_files_and_directories_of_them() {
+    let (dir, log) = cloudtrail_export("gzip", 3);
+    let per_file = smguard(&["evaluate", "events/records/cloudtrail-log-file.json"], &[]);
+    let expected: Vec<Value> = lines(&per_file);
+    let records = serde_json::from_str::<Value>(&log).unwrap()["Records"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(expected.len(), records);
+
+    let output = smguard(&["evaluate", "--jobs", "2", dir.to_str().unwrap()], &[]);
+    assert_eq!(output.status.code(), per_file.status.code(), "{}", stderr(&output));
+    let printed = lines(&output);
+    assert_eq!(printed.len(), 3 * records, "every record of every file");
+    // Printed in the files' order, whatever order the workers finished in.
+    let files: Vec<&str> = printed.iter().map(|l| l["file"].as_str().unwrap()).collect();
+    let mut sorted = files.clone();
+    sorted.sort();
+    assert_eq!(files, sorted);
+    for (line, want) in printed.iter().zip(expected.iter().cycle()) {
+        assert_eq!(line["outcome"], want["outcome"], "{line}");
+        assert_eq!(line["event_id"], want["event_id"]);
+        assert_eq!(line["index"], want["index"]);
+    }
+    // A gzipped file named on the command line is read by its content, whatever its name.
+    let renamed = dir.join("export.bin");
+    std::fs::write(&renamed, gzip(&log)).unwrap();
+    assert_eq!(
+        lines(&smguard(&["evaluate", renamed.to_str().unwrap()], &[])).len(),
+        records
+    );
+}
+
+#[test]
+fn only_findings_prints_non_compliant_and_unevaluable_events_and_the_summary_counts_all() {
+    let all = smguard(&["evaluate", "--env-file", "events/fixtures.env", "events/"], &[]);
+    let only = smguard(
+        &[
+            "evaluate",
+            "--only-findings",
+            "--env-file",
+            "events/fixtures.env",
+            "events/",
+        ],
+        &[],
+    );
+    assert_eq!(only.status.code(), Some(1));
+    let every = lines(&all);
+    let findings: Vec<Value> = every
+        .iter()
+        .filter(|l| matches!(l["outcome"].as_str(), Some("non_compliant" | "unevaluable")))
+        .cloned()
+        .collect();
+    assert!(!findings.is_empty() && findings.len() < every.len());
+    assert_eq!(lines(&only), findings);
+    // The summary counts every event, printed or not.
+    let count = |outcome: &str| every.iter().filter(|l| l["outcome"] == outcome).count();
+    let summary = stderr(&only);
+    let first = summary.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!("smguard: {} events in ", every.len())),
+        "{summary}"
+    );
+    for outcome in ["non_compliant", "unevaluable", "compliant", "ignored"] {
+        assert!(
+            first.contains(&format!("{} {outcome}", count(outcome))),
+            "{outcome}: {summary}"
+        );
+    }
+    let vpc = every
+        .iter()
+        .filter(|l| {
+            l["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["rule"] == "network.vpc-required")
+        })
+        .count();
+    assert!(summary.contains(&format!("network.vpc-required {vpc}")), "{summary}");
+    assert!(
+        summary.contains("smguard: evaluated kinds: notebook_instance "),
+        "{summary}"
+    );
+}
+
+#[test]
+fn a_corrupt_gzip_file_exits_two_naming_it() {
+    let dir = temp_dir("corrupt-gzip");
+    let file = dir.join("broken.json.gz");
+    let mut bytes = gzip(&fixture("records/cloudtrail-log-file.json"));
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(&file, bytes).unwrap();
+    let output = smguard(&["evaluate", file.to_str().unwrap()], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("broken.json.gz"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("not valid gzip"), "{}", stderr(&output));
 }

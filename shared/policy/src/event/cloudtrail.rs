@@ -280,6 +280,13 @@ impl ResponseElements {
     }
 }
 
+impl Record<'_> {
+    /// Whether the record names the service it calls: what makes it a CloudTrail record.
+    pub(super) fn has_event_source(&self) -> bool {
+        self.event_source.is_some()
+    }
+}
+
 /// Reads a CloudTrail record from its JSON text.
 pub(super) fn parse(record_json: &str) -> Result<Record<'_>, EventError> {
     if json_type(record_json) != "an object" {

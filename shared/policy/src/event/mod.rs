@@ -124,6 +124,18 @@ enum Detail<'a> {
 /// Reads one event. Never panics; every input yields a [`NormalizedEvent`].
 pub fn normalize(raw: &str, config: &PolicyConfig) -> NormalizedEvent {
     let mut info = EventInfo::default();
+    // A bare CloudTrail record (a log file's, `LookupEvents`'): read it once, as a record, rather
+    // than once as an envelope to find that it is none. A text that mentions `detail-type`
+    // anywhere, or whose record has no `eventSource` of its own, takes the general path.
+    if !raw.contains("\"detail-type\"")
+        && raw.contains("\"eventSource\"")
+        && let Ok(record) = cloudtrail::parse(raw)
+        && record.has_event_source()
+    {
+        info.detail_type = Some(API_CALL_DETAIL_TYPE.to_owned());
+        let subject = cloudtrail::normalize_record(record, &mut info, config);
+        return NormalizedEvent { info, subject };
+    }
     let subject = match serde_json::from_str::<Envelope<'_>>(raw) {
         Ok(envelope) => normalize_envelope(envelope, raw, &mut info, config),
         // Something in the event is malformed: read the envelope alone to keep its fields (the

@@ -1,0 +1,97 @@
+use super::*;
+use smguard_policy::{ControlMode, RuleId};
+
+fn evaluate(list: &[&str], env: &[(&str, &str)]) -> Result<EvaluateRequest, String> {
+    let cli = Cli::try_parse_from(std::iter::once("smguard").chain(list.iter().copied())).map_err(|e| e.to_string())?;
+    let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+    match cli.command {
+        Command::Evaluate(arguments) => arguments.request(env),
+        other => Err(format!("{other:?}")),
+    }
+}
+
+#[test]
+fn options_override_the_environment() {
+    let request = evaluate(
+        &[
+            "evaluate",
+            "--control",
+            "network.isolation-required=enforce",
+            "--approved-kms-keys=alias/a",
+            "--only-findings",
+            "--jobs",
+            "3",
+            "x.json",
+        ],
+        &[
+            (
+                CONTROLS,
+                "network.isolation-required=off,notebook.root-access-disabled=off",
+            ),
+            (APPROVED_KMS_KEYS, "alias/b"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(request.config.mode(RuleId::IsolationRequired), ControlMode::Enforce);
+    assert_eq!(request.config.mode(RuleId::RootAccessDisabled), ControlMode::Off);
+    assert_eq!(request.config.approved_kms_keys.len(), 1);
+    assert_eq!(request.config.approved_kms_keys[0].to_string(), "alias/a");
+    assert_eq!(request.paths, vec![PathBuf::from("x.json")]);
+    assert!(request.only_findings);
+    assert_eq!(request.jobs.get(), 3);
+}
+
+#[test]
+fn usage_errors_say_what_is_wrong() {
+    for (list, expected) in [
+        (&["evaluate"][..], "required arguments were not provided"),
+        (&["evaluate", "--control"][..], "a value is required for '--control"),
+        (
+            &["evaluate", "--frobnicate", "x"][..],
+            "unexpected argument '--frobnicate'",
+        ),
+        (&["evaluate", "--jobs", "0", "x"][..], "invalid value '0' for '--jobs"),
+        (
+            &["evaluate", "--control", "nope=enforce", "x"][..],
+            "unknown rule `nope`",
+        ),
+        (
+            &["evaluate", "--approved-kms-keys", "arn:aws:s3:::b", "x"][..],
+            "is not a KMS key ID",
+        ),
+        (&["audit"][..], "unrecognized subcommand 'audit'"),
+        (&[][..], "Usage: smguard <COMMAND>"),
+    ] {
+        let error = evaluate(list, &[]).unwrap_err();
+        assert!(error.contains(expected), "{error:?} should contain {expected:?}");
+    }
+}
+
+#[test]
+fn rejects_misspelt_settings_in_the_environment() {
+    let error = evaluate(&["evaluate", "x"], &[("SMGUARD_APROVED_KMS_KEYS", "alias/a")]).unwrap_err();
+    assert!(
+        error.starts_with("unknown setting `SMGUARD_APROVED_KMS_KEYS`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_double_dash_ends_options() {
+    let request = evaluate(&["evaluate", "--", "--weird-name.json"], &[]).unwrap();
+    assert_eq!(request.paths, vec![PathBuf::from("--weird-name.json")]);
+}
+
+#[test]
+fn the_usage_of_evaluate_names_its_arguments() {
+    assert!(
+        evaluate_usage().contains("smguard evaluate [OPTIONS] <FILE|DIR>..."),
+        "{}",
+        evaluate_usage()
+    );
+}
+
+#[test]
+fn the_definition_is_consistent() {
+    Cli::command().debug_assert();
+}
