@@ -147,7 +147,15 @@ fn verbs(action: Action) -> (&'static str, &'static str) {
     match action {
         Action::DeleteNotebookInstance | Action::DeleteModel | Action::DeleteEndpointConfig => ("delete", "deleted"),
         Action::Alert => ("alert", "alerted"),
-        _ => ("stop", "stopped"),
+        Action::StopNotebookInstance
+        | Action::StopNotebookInstanceWhenInService
+        | Action::StopTrainingJob
+        | Action::StopProcessingJob
+        | Action::StopHyperParameterTuningJob
+        | Action::StopTransformJob
+        | Action::StopCompilationJob
+        | Action::StopAutoMlJob
+        | Action::StopLabelingJob => ("stop", "stopped"),
     }
 }
 

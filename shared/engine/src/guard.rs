@@ -285,7 +285,14 @@ impl Guard<'_> {
                 }
             }
             Action::Alert => ActionResult::Done,
-            _ => match remediator.stop(target).await {
+            Action::StopNotebookInstance
+            | Action::StopTrainingJob
+            | Action::StopProcessingJob
+            | Action::StopHyperParameterTuningJob
+            | Action::StopTransformJob
+            | Action::StopCompilationJob
+            | Action::StopAutoMlJob
+            | Action::StopLabelingJob => match remediator.stop(target).await {
                 Ok(StopOutcome::Stopping) => ActionResult::Done,
                 Ok(StopOutcome::AlreadyStopped { status }) => ActionResult::AlreadyDone { status },
                 Ok(StopOutcome::NotYetStoppable { status }) => ActionResult::NotYetPossible { status },

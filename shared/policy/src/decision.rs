@@ -83,7 +83,12 @@ impl Action {
             ResourceKind::CompilationJob => Action::StopCompilationJob,
             ResourceKind::AutoMlJob => Action::StopAutoMlJob,
             ResourceKind::LabelingJob => Action::StopLabelingJob,
-            _ => return None,
+            ResourceKind::NotebookInstance
+            | ResourceKind::Model
+            | ResourceKind::EndpointConfig
+            | ResourceKind::Domain => {
+                return None;
+            }
         })
     }
 }
@@ -216,7 +221,13 @@ fn containment(resource: &Resource, config: &PolicyConfig) -> Option<Action> {
         ResourceKind::EndpointConfig => Some(Action::DeleteEndpointConfig),
         // Studio domains cannot be stopped, and deleting one destroys users' home directories.
         ResourceKind::Domain => None,
-        kind => match lifecycle {
+        kind @ (ResourceKind::TrainingJob
+        | ResourceKind::ProcessingJob
+        | ResourceKind::HyperParameterTuningJob
+        | ResourceKind::TransformJob
+        | ResourceKind::CompilationJob
+        | ResourceKind::AutoMlJob
+        | ResourceKind::LabelingJob) => match lifecycle {
             Some(
                 Lifecycle::Stopping
                 | Lifecycle::Stopped
@@ -224,7 +235,9 @@ fn containment(resource: &Resource, config: &PolicyConfig) -> Option<Action> {
                 | Lifecycle::Failed
                 | Lifecycle::Deleting,
             ) => None,
-            _ => Action::stop_job(kind),
+            Some(Lifecycle::Pending | Lifecycle::Running | Lifecycle::Updating | Lifecycle::Other) | None => {
+                Action::stop_job(kind)
+            }
         },
     }
 }
