@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
-use smguard_policy::{Action, ControlMode, Outcome, ResourceKind, RuleId, Severity};
+use smguard_policy::{Action, ControlMode, Outcome, ResourceKind, RuleId, Severity, Verb};
 
 /// Longest subject SNS accepts is 99 characters ("less than 100").
 pub const MAX_SUBJECT_CHARS: usize = 99;
@@ -144,18 +144,10 @@ impl ActionTaken {
 }
 
 fn verbs(action: Action) -> (&'static str, &'static str) {
-    match action {
-        Action::DeleteNotebookInstance | Action::DeleteModel | Action::DeleteEndpointConfig => ("delete", "deleted"),
-        Action::Alert => ("alert", "alerted"),
-        Action::StopNotebookInstance
-        | Action::StopNotebookInstanceWhenInService
-        | Action::StopTrainingJob
-        | Action::StopProcessingJob
-        | Action::StopHyperParameterTuningJob
-        | Action::StopTransformJob
-        | Action::StopCompilationJob
-        | Action::StopAutoMlJob
-        | Action::StopLabelingJob => ("stop", "stopped"),
+    match action.verb() {
+        Verb::Delete => ("delete", "deleted"),
+        Verb::Alert => ("alert", "alerted"),
+        Verb::Stop | Verb::StopWhenReady => ("stop", "stopped"),
     }
 }
 

@@ -16,7 +16,7 @@ use std::time::Duration;
 use serde::Serialize;
 use smguard_policy::event::API_CALL_DETAIL_TYPE;
 use smguard_policy::{
-    Action, Decision, EventInfo, Outcome, PolicyConfig, Resource, ResourceRef, decide, decide_resource, normalize,
+    Action, Decision, EventInfo, Outcome, PolicyConfig, Resource, ResourceRef, Verb, decide, decide_resource, normalize,
 };
 
 use crate::alert::{ActionResult, ActionTaken, Alert, AlertFinding, AlertResource};
@@ -272,27 +272,18 @@ impl Guard<'_> {
             return ActionResult::WouldHaveDone;
         }
         let remediator = self.ports.remediator;
-        match action {
-            Action::StopNotebookInstanceWhenInService => ActionResult::Deferred {
+        match action.verb() {
+            Verb::StopWhenReady => ActionResult::Deferred {
                 until: "it is InService".to_owned(),
             },
-            Action::DeleteNotebookInstance | Action::DeleteModel | Action::DeleteEndpointConfig => {
-                match remediator.delete(target).await {
-                    Ok(DeleteOutcome::Deleted) => ActionResult::Done,
-                    Ok(DeleteOutcome::NotYetDeletable { status }) => ActionResult::NotYetPossible { status },
-                    Ok(DeleteOutcome::Gone) => ActionResult::AlreadyGone,
-                    Err(error) => ActionResult::failed(&error),
-                }
-            }
-            Action::Alert => ActionResult::Done,
-            Action::StopNotebookInstance
-            | Action::StopTrainingJob
-            | Action::StopProcessingJob
-            | Action::StopHyperParameterTuningJob
-            | Action::StopTransformJob
-            | Action::StopCompilationJob
-            | Action::StopAutoMlJob
-            | Action::StopLabelingJob => match remediator.stop(target).await {
+            Verb::Delete => match remediator.delete(target).await {
+                Ok(DeleteOutcome::Deleted) => ActionResult::Done,
+                Ok(DeleteOutcome::NotYetDeletable { status }) => ActionResult::NotYetPossible { status },
+                Ok(DeleteOutcome::Gone) => ActionResult::AlreadyGone,
+                Err(error) => ActionResult::failed(&error),
+            },
+            Verb::Alert => ActionResult::Done,
+            Verb::Stop => match remediator.stop(target).await {
                 Ok(StopOutcome::Stopping) => ActionResult::Done,
                 Ok(StopOutcome::AlreadyStopped { status }) => ActionResult::AlreadyDone { status },
                 Ok(StopOutcome::NotYetStoppable { status }) => ActionResult::NotYetPossible { status },

@@ -54,7 +54,35 @@ pub enum Action {
     Alert,
 }
 
+/// What an action does to its resource, whatever the kind: what the edges dispatch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    Stop,
+    /// Stop once the resource can be stopped (a `Pending` notebook): nothing to call now.
+    StopWhenReady,
+    Delete,
+    Alert,
+}
+
 impl Action {
+    /// The one exhaustive map from actions to verbs: a new action fails to compile here, and
+    /// nowhere else needs to list actions to carry them out or describe them.
+    pub fn verb(self) -> Verb {
+        match self {
+            Action::StopNotebookInstance
+            | Action::StopTrainingJob
+            | Action::StopProcessingJob
+            | Action::StopHyperParameterTuningJob
+            | Action::StopTransformJob
+            | Action::StopCompilationJob
+            | Action::StopAutoMlJob
+            | Action::StopLabelingJob => Verb::Stop,
+            Action::StopNotebookInstanceWhenInService => Verb::StopWhenReady,
+            Action::DeleteNotebookInstance | Action::DeleteModel | Action::DeleteEndpointConfig => Verb::Delete,
+            Action::Alert => Verb::Alert,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Action::StopNotebookInstance => "stop_notebook_instance",
@@ -128,32 +156,13 @@ pub fn assess(raw: &str, config: &PolicyConfig) -> Decision {
 pub fn decide(event: NormalizedEvent, config: &PolicyConfig) -> Decision {
     let NormalizedEvent { info, subject } = event;
     match subject {
-        Subject::Resource(resource) => {
-            let (outcome, evaluation, response) = decide_resource(&resource, config);
-            let reason = (outcome == Outcome::Unevaluable).then(|| undetermined_reason(&evaluation));
-            Decision {
-                outcome,
-                event: info,
-                resource: Some(*resource),
-                evaluation,
-                response,
-                reason,
-            }
-        }
+        Subject::Resource(resource) => resource_decision(info, *resource, None, config),
         Subject::Unread { resource, error } => {
-            let (outcome, evaluation, response) = decide_resource(&resource, config);
-            let reason = Some(format!(
+            let reason = format!(
                 "{error}; describe `{}` to decide",
                 resource.arn.as_deref().unwrap_or(&resource.name)
-            ));
-            Decision {
-                outcome,
-                event: info,
-                resource: Some(*resource),
-                evaluation,
-                response,
-                reason,
-            }
+            );
+            resource_decision(info, *resource, Some(reason), config)
         }
         Subject::Ignored(reason) => Decision {
             outcome: Outcome::Ignored,
@@ -171,6 +180,21 @@ pub fn decide(event: NormalizedEvent, config: &PolicyConfig) -> Decision {
             response: vec![Action::Alert],
             reason: Some(error.to_string()),
         },
+    }
+}
+
+/// The decision on an event's resource; `reason` says why the event could not be read, else an
+/// unevaluable outcome names the fields the event lacks.
+fn resource_decision(info: EventInfo, resource: Resource, reason: Option<String>, config: &PolicyConfig) -> Decision {
+    let (outcome, evaluation, response) = decide_resource(&resource, config);
+    let reason = reason.or_else(|| (outcome == Outcome::Unevaluable).then(|| undetermined_reason(&evaluation)));
+    Decision {
+        outcome,
+        event: info,
+        resource: Some(resource),
+        evaluation,
+        response,
+        reason,
     }
 }
 

@@ -170,3 +170,34 @@ fn unevaluable_events_explain_what_is_missing() {
         )
     );
 }
+
+#[test]
+fn every_action_has_the_verb_its_name_says() {
+    for action in [
+        Action::StopNotebookInstance,
+        Action::StopNotebookInstanceWhenInService,
+        Action::DeleteNotebookInstance,
+        Action::StopTrainingJob,
+        Action::StopProcessingJob,
+        Action::StopHyperParameterTuningJob,
+        Action::StopTransformJob,
+        Action::StopCompilationJob,
+        Action::StopAutoMlJob,
+        Action::StopLabelingJob,
+        Action::DeleteModel,
+        Action::DeleteEndpointConfig,
+        Action::Alert,
+    ] {
+        let name = action.as_str();
+        let expected = if name.ends_with("_when_in_service") {
+            Verb::StopWhenReady
+        } else if name.starts_with("stop_") {
+            Verb::Stop
+        } else if name.starts_with("delete_") {
+            Verb::Delete
+        } else {
+            Verb::Alert
+        };
+        assert_eq!(action.verb(), expected, "{name}");
+    }
+}

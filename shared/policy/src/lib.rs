@@ -33,7 +33,7 @@ pub mod model;
 pub mod rules;
 
 pub use config::{ConfigError, PolicyConfig, Settings};
-pub use decision::{Action, Decision, Outcome, assess, decide, decide_resource, plan};
+pub use decision::{Action, Decision, Outcome, Verb, assess, decide, decide_resource, plan};
 pub use event::{EventError, EventInfo, IgnoreReason, NormalizedEvent, Subject, normalize};
 pub use model::{Resource, ResourceKind, ResourceRef};
 pub use rules::{ControlMode, Evaluation, Finding, RuleId, Severity, evaluate};

@@ -386,7 +386,9 @@ pub(super) fn normalize_record(record: Record<'_>, info: &mut EventInfo, config:
     if record.event_type.as_deref() == Some("AwsServiceEvent") {
         return Subject::Ignored(IgnoreReason::ServiceEvent { event_name });
     }
-    let origin = Origin {
+    // Built where it is consumed: the resource the parameters describe, or the one the response
+    // names when they cannot be read.
+    let origin = || Origin {
         source: SourceKind::CloudTrail,
         name: event_name.clone(),
         event_id: info.id.clone(),
@@ -407,7 +409,7 @@ pub(super) fn normalize_record(record: Record<'_>, info: &mut EventInfo, config:
         }),
     };
     let built = parameters.and_then(|parameters| {
-        build(call, parameters, origin.clone()).map_err(|error| match error {
+        build(call, parameters, origin()).map_err(|error| match error {
             SpecError::MissingName(field) | SpecError::MissingRequired(field) => EventError::MissingRequired {
                 event: event_name.clone(),
                 field: format!("requestParameters.{field}"),
@@ -420,7 +422,7 @@ pub(super) fn normalize_record(record: Record<'_>, info: &mut EventInfo, config:
         // incomplete), but the call succeeded and its response names what it created: name the
         // resource from that ARN, every field unknown, so that the guard describes it and decides
         // on what SageMaker says.
-        Err(error) => match unread(call, &response, origin) {
+        Err(error) => match unread(call, &response, origin()) {
             Some(mut resource) => {
                 resource.created_by = Some(principal);
                 locate(&mut resource, info);
@@ -468,8 +470,9 @@ impl Call {
         }
     }
 
-    /// The camelCase parameter that names the resource.
-    fn name_field(self) -> &'static str {
+    /// The camelCase parameter that holds what the kind's ARN names: the name, or for Studio
+    /// domains the domain ID (which is also what `DescribeDomain` takes).
+    fn arn_name_field(self) -> &'static str {
         use spec::ResourceSpec as _;
         match self.kind() {
             ResourceKind::NotebookInstance => spec::NotebookInstanceSpec::NAME_FIELD,
@@ -479,7 +482,7 @@ impl Call {
             ResourceKind::TransformJob => spec::TransformJobSpec::NAME_FIELD,
             ResourceKind::Model => spec::ModelSpec::NAME_FIELD,
             ResourceKind::EndpointConfig => spec::EndpointConfigSpec::NAME_FIELD,
-            ResourceKind::Domain => spec::DomainSpec::NAME_FIELD,
+            ResourceKind::Domain => "domainId",
             ResourceKind::CompilationJob => spec::CompilationJobSpec::NAME_FIELD,
             ResourceKind::AutoMlJob => spec::AutoMlJobV2Spec::NAME_FIELD,
             ResourceKind::LabelingJob => spec::LabelingJobSpec::NAME_FIELD,
@@ -569,13 +572,11 @@ fn unread(call: Call, response: &ResponseElements, origin: Origin) -> Option<Res
     if arn_type != kind.arn_resource_type() || name.is_empty() {
         return None;
     }
-    // Domain ARNs carry the domain ID, which is what `DescribeDomain` takes.
-    let name_field = match kind {
-        ResourceKind::Domain => "domainId",
-        _ => call.name_field(),
-    };
     let mut named = serde_json::Map::new();
-    named.insert(name_field.to_owned(), serde_json::Value::String(name.to_owned()));
+    named.insert(
+        call.arn_name_field().to_owned(),
+        serde_json::Value::String(name.to_owned()),
+    );
     let text = serde_json::Value::Object(named).to_string();
     let parameters = read_spec(call, &text, &origin.name).ok()?;
     let mut resource = build_as(parameters, Absent::Unknown, Scope::Whole, origin).ok()?;

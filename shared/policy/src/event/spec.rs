@@ -382,7 +382,7 @@ impl ResourceSpec for NotebookInstanceSpec {
         missing(&self.instance_type, "instanceType").or(missing(&self.role_arn, "roleArn"))
     }
     fn collect(self, facts: &mut Facts<'_>) {
-        facts.instance_types(&self.instance_type.into_iter().collect::<Vec<_>>());
+        facts.instance_types(self.instance_type.as_slice());
         let attachment = non_blank(self.subnet_id).map(|subnet| NetworkAttachment::CustomerVpc {
             subnets: Some(vec![subnet]),
             security_groups: self.security_group_ids.unwrap_or_default(),
