@@ -191,7 +191,7 @@ class JobLifecycleTest(EmulatorTest):
         sm.create_auto_ml_job_v2(
             AutoMLJobName="automl", RoleArn=ROLE, OutputDataConfig=output,
             AutoMLJobInputDataConfig=[{"ChannelType": "training", "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://bucket/in"}}}],
-            # moto needs ProblemType and CompletionCriteria (../shared/reference/moto.md §2).
+            # moto 5.2.5 refuses CreateAutoMLJobV2 without ProblemType and CompletionCriteria, which AWS treats as optional.
             AutoMLProblemTypeConfig={"TabularJobConfig": {"TargetAttributeName": "y", "ProblemType": "BinaryClassification",
                                                           "CompletionCriteria": {"MaxCandidates": 1}}},
         )

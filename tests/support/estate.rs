@@ -164,7 +164,7 @@ pub async fn create_jobs(account: &TestAccount) -> Vec<(ResourceKind, &'static s
         .auto_ml_problem_type_config(AutoMlProblemTypeConfig::TabularJobConfig(
             TabularJobConfig::builder()
                 .target_attribute_name("y")
-                // moto needs ProblemType and CompletionCriteria (../shared/reference/moto.md §2).
+                // moto 5.2.5 refuses the job without ProblemType and CompletionCriteria (optional in AWS).
                 .problem_type(ProblemType::BinaryClassification)
                 .completion_criteria(AutoMlJobCompletionCriteria::builder().max_candidates(1).build())
                 .build(),

@@ -1,5 +1,6 @@
 //! Throttling, 5xx answers and access denied, through the real SDK retry stack with
-//! `aws-smithy-mocks` answering (moto has no fault injection: `../shared/reference/moto.md` §8).
+//! `aws-smithy-mocks` answering (moto has no error or throttling hook, so these paths cannot be
+//! provoked through the emulator).
 
 #![allow(
     clippy::unwrap_used,

@@ -3,8 +3,9 @@
 Stock moto 5.2.5 completes every job at creation, lets a notebook be stopped in any state, lacks
 ``Stop{Training,Transform,HyperParameterTuning,Compilation}Job``, ``UpdateNotebookInstance``,
 labeling jobs and ``CreateAutoMLJob`` (V1), records no API activity for CloudTrail
-``LookupEvents`` and emits no "AWS API Call via CloudTrail" events (see
-``../shared/reference/moto.md``). Loaded into moto's server by ``python -m smguard_emulator``,
+``LookupEvents`` and emits no "AWS API Call via CloudTrail" events; it also accepts only 38 old
+notebook instance types (ml.t2/t3/m4/m5/c4/c5/c5d/p2/p3) and validates no subnet, security group,
+key or role. Loaded into moto's server by ``python -m smguard_emulator``,
 this package closes those gaps:
 
 - ``lifecycle``: notebooks are ``Pending`` after create/start and ``Stopping`` after stop; jobs

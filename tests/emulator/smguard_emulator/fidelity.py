@@ -73,7 +73,8 @@ def remember(account: str, region: str, action: str, request: dict[str, Any], re
 def complete(action: str, response: dict[str, Any]) -> bool:
     """Adds what SageMaker's answer has and moto's lacks; whether anything was added.
 
-    CreateDomain answers with the new domain's ID (``../shared/reference/aws-events.md`` §4.1).
+    CreateDomain answers with the new domain's ID as well as its ARN (``DomainId``; CloudTrail
+    records it as ``responseElements.domainId``).
     """
     if action == "CreateDomain" and "DomainArn" in response and "DomainId" not in response:
         response["DomainId"] = str(response["DomainArn"]).rsplit("/", 1)[-1]

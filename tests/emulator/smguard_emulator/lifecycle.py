@@ -1,6 +1,6 @@
 """Notebook and job lifecycles with SageMaker's preconditions and messages.
 
-AWS texts (``../shared/reference/aws-events.md`` §6; aws/amazon-sagemaker-examples#1094 and #1798,
+AWS texts (SageMaker's ValidationException messages as quoted in aws/amazon-sagemaker-examples#1094 and #1798,
 hashicorp/terraform-provider-aws#16767, awslabs/benchmark-ai#928):
 
 - StopNotebookInstance unless ``InService``:

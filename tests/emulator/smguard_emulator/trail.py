@@ -1,7 +1,7 @@
 """CloudTrail for the emulated SageMaker: records, ``LookupEvents`` and EventBridge delivery.
 
 Every SageMaker call through the server becomes a CloudTrail record in the shape CloudTrail gives
-it (``../shared/reference/aws-events.md`` §2-§4): camelCase ``requestParameters`` and
+it (the rendering ``events/README.md`` describes): camelCase ``requestParameters`` and
 ``responseElements`` (first letter lower-cased, tag maps untouched), ``errorCode`` and
 ``errorMessage`` on failure, the caller's ``userIdentity`` (an STS session for keys moto's
 AssumeRole issued, an IAM user for moto IAM keys). ``LookupEvents`` answers from these records;

@@ -3,9 +3,11 @@
 //!
 //! Accepted inputs: an EventBridge event (`detail-type`, `source`, `detail`), or a bare
 //! CloudTrail record (what CloudTrail log files, `LookupEvents` and most exports hold), which is
-//! read as if EventBridge had delivered it. smguard's own serde types are used throughout: real
-//! events lack fields that `aws_lambda_events`' `AWSAPICall` requires (see
-//! `../shared/reference/aws-events.md` §2.1).
+//! read as if EventBridge had delivered it. smguard's own serde types are used throughout:
+//! `aws_lambda_events`' `AWSAPICall` requires fields real records may lack (`userAgent`,
+//! `requestID`, `sessionContext.attributes.creationDate` as a timestamp, …) and drops
+//! `errorCode`, `recipientAccountId` and `readOnly`, which smguard needs; its `CloudWatchEvent`
+//! requires an RFC 3339 `time` and a `resources` list that not every event has.
 
 pub mod batch;
 mod cloudtrail;
