@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: test demo tools lint fmt policy-purity bench bench-guard bench-cli evaluate-fixtures
+.PHONY: test demo tools lint fmt template policy-purity bench bench-guard bench-cli evaluate-fixtures
 
 # The Lambda functions as `cargo lambda watch` builds them (their own feature set), built up front
 # so that no end-to-end test waits for a compile.
@@ -37,6 +37,11 @@ policy-purity:
 	bad=$$(grep -E '^(aws-|lambda_runtime|lambda-runtime|tokio)' <<<"$$deps" || true); \
 	if [ -n "$$bad" ]; then echo "smguard-policy must stay pure, but depends on:"; echo "$$bad"; exit 1; fi; \
 	echo "smguard-policy: $$(wc -l <<<"$$deps") crates, none of them AWS SDK, aws-config, lambda_runtime or tokio"
+
+## template: write the kind table's routed calls and IAM actions into infra/template.json
+template:
+	$(CARGO) build -p smguard-cli
+	python3 infra/sync_template.py target/debug/smguard
 
 fmt:
 	$(CARGO) fmt --all

@@ -328,7 +328,13 @@ async fn describing_a_created_resource_finds_what_its_cloudtrail_event_found() {
         compared.push(resource.kind);
     }
     let kinds: BTreeSet<ResourceKind> = compared.iter().copied().collect();
-    assert_eq!(kinds.len(), ResourceKind::ALL.len(), "every kind compared: {kinds:?}");
+    // An endpoint's calls carry no security field (offline it is unevaluable): its describe
+    // path, the endpoint and its configuration, is compared in tests/guard.rs.
+    let expected: BTreeSet<ResourceKind> = ResourceKind::ALL
+        .into_iter()
+        .filter(|kind| *kind != ResourceKind::Endpoint)
+        .collect();
+    assert_eq!(kinds, expected, "every kind compared");
     assert!(compared.len() >= 40, "{} fixtures compared", compared.len());
 }
 
@@ -367,7 +373,7 @@ fn alert(account: &str) -> Alert {
         source_ip: Some("10.20.31.44".into()),
         actions: vec![
             ActionTaken {
-                action: Action::StopNotebookInstanceWhenInService,
+                action: Action::StopWhenReady(ResourceKind::NotebookInstance),
                 result: ActionResult::Deferred {
                     until: "it is InService".into(),
                 },

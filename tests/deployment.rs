@@ -18,7 +18,7 @@ use smguard_aws::{S3Ledger, SageMakerInventory, SageMakerRemediator, SnsNotifier
 use smguard_engine::Mode;
 use smguard_engine::guard::LEASE;
 use smguard_policy::config::{ALERT_TOPIC_ARN, KNOWN_KEYS, LEDGER_BUCKET, MODE};
-use smguard_policy::event::{API_CALL_DETAIL_TYPE, EVALUATED_API_CALLS, EVALUATED_STATE_CHANGES};
+use smguard_policy::event::{API_CALL_DETAIL_TYPE, evaluated_api_calls, evaluated_state_changes};
 use smguard_sagemaker_guard::LEDGER_PREFIX;
 use smguard_tests::emulator::workspace;
 
@@ -59,7 +59,7 @@ fn the_rules_route_exactly_the_events_the_policy_evaluates() {
     let call = calls[0];
     assert_eq!(
         strings(&call["detail"]["eventName"]),
-        EVALUATED_API_CALLS.iter().map(|s| s.to_string()).collect()
+        evaluated_api_calls().iter().map(|s| s.to_string()).collect()
     );
     assert_eq!(
         call["detail"]["errorCode"],
@@ -76,7 +76,10 @@ fn the_rules_route_exactly_the_events_the_policy_evaluates() {
         .filter(|p| p["detail-type"][0] != API_CALL_DETAIL_TYPE)
         .flat_map(|p| strings(&p["detail-type"]))
         .collect();
-    assert_eq!(changes, EVALUATED_STATE_CHANGES.iter().map(|s| s.to_string()).collect());
+    assert_eq!(
+        changes,
+        evaluated_state_changes().iter().map(|s| s.to_string()).collect()
+    );
     for pattern in &patterns {
         assert_eq!(pattern["source"], serde_json::json!(["aws.sagemaker"]));
     }
@@ -116,16 +119,16 @@ fn the_role_grants_what_the_adapters_call_and_no_more() {
         .flat_map(|s| strings(&s["Action"]))
         .filter(|action| !action.starts_with("kms:") && !action.starts_with("sqs:") && !action.starts_with("logs:"))
         .collect();
-    let needed: BTreeSet<String> = [
-        SageMakerInventory::DESCRIBE_PERMISSIONS,
-        SageMakerRemediator::PERMISSIONS,
-        SnsNotifier::PERMISSIONS,
-        S3Ledger::PERMISSIONS,
-    ]
-    .concat()
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let needed: BTreeSet<String> = SageMakerInventory::describe_permissions()
+        .into_iter()
+        .chain(SageMakerRemediator::permissions())
+        .chain(
+            [SnsNotifier::PERMISSIONS, S3Ledger::PERMISSIONS]
+                .concat()
+                .iter()
+                .map(|s| s.to_string()),
+        )
+        .collect();
     assert_eq!(granted, needed, "granted (left) vs. the adapters' PERMISSIONS (right)");
     for statement in &statements {
         assert_eq!(statement["Effect"], "Allow");

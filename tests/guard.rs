@@ -153,7 +153,7 @@ async fn every_job_kind_is_stopped_on_its_create_call() {
         let mine = about(&alerts, name);
         // The Create call's alert; a running job's state change finds it stopping and adds none.
         assert_eq!(mine.len(), 1, "{kind} {name}: {mine:?}");
-        let action = smguard_policy::Action::stop_job(kind).unwrap().as_str().to_owned();
+        let action = smguard_policy::Action::Stop(kind).name();
         assert_eq!(results(mine[0]), vec![(action, "done".into())], "{kind} {name}");
         assert_eq!(
             mine[0]["event_name"],
@@ -381,4 +381,191 @@ async fn a_create_call_whose_parameters_cloudtrail_omitted_is_described_and_cont
     assert_eq!(alerts.len(), 1);
     assert_eq!(results(&alerts[0]), vec![("delete_model".into(), "done".into())]);
     assert_eq!(alerts[0]["event_name"], "CreateModel");
+}
+
+/// A SageMaker call as a data scientist's SDK sends it, for the kinds the tests create raw.
+fn sagemaker(stage: &Stage<'_>, operation: &str, body: Value) -> Value {
+    let target = format!("SageMaker.{operation}");
+    let (status, answer) = Emulator::shared()
+        .signed(
+            "POST",
+            "/",
+            "sagemaker",
+            &stage.account.id,
+            "application/x-amz-json-1.1",
+            &[("X-Amz-Target", &target)],
+            &body.to_string(),
+        )
+        .expect("SageMaker call");
+    assert_eq!(status, 200, "{operation}: {answer}");
+    serde_json::from_str(&answer).unwrap_or(Value::Null)
+}
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/service-role/AmazonSageMaker-ExecutionRole";
+
+#[tokio::test]
+async fn a_hyperpod_cluster_outside_a_vpc_is_deleted_and_a_monitoring_schedule_stopped() {
+    let stage = Stage::new("hyperpod", "enforce", &[]).await;
+    let cluster = sagemaker(
+        &stage,
+        "CreateCluster",
+        serde_json::json!({
+            "ClusterName": "open-hyperpod",
+            "InstanceGroups": [{
+                "InstanceGroupName": "workers", "InstanceType": "ml.p5.48xlarge", "InstanceCount": 2,
+                "LifeCycleConfig": {"SourceS3Uri": "s3://artifacts/hyperpod/", "OnCreate": "on_create.sh"},
+                "ExecutionRole": ROLE,
+                "InstanceStorageConfigs": [{"EbsVolumeConfig": {"VolumeSizeInGB": 500}}]
+            }]
+        }),
+    );
+    let cluster_arn = cluster["ClusterArn"].as_str().unwrap().to_owned();
+    sagemaker(
+        &stage,
+        "CreateMonitoringSchedule",
+        serde_json::json!({
+            "MonitoringScheduleName": "open-drift-monitor",
+            "MonitoringScheduleConfig": {
+                "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
+                "MonitoringJobDefinition": {
+                    "MonitoringInputs": [{"EndpointInput": {"EndpointName": "churn", "LocalPath": "/opt/ml/processing/input"}}],
+                    "MonitoringOutputConfig": {"MonitoringOutputs": [{"S3Output": {"S3Uri": "s3://out/monitor/", "LocalPath": "/opt/ml/processing/output"}}]},
+                    "MonitoringResources": {"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 20}},
+                    "MonitoringAppSpecification": {"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/monitor"},
+                    "RoleArn": ROLE
+                }
+            }
+        }),
+    );
+    let delivered = stage.deliver().await;
+    answered_ok(&delivered, &stage.lambda);
+    let inventory = SageMakerInventory::new(stage.account.sagemaker().await);
+    let by_arn = ResourceRef {
+        kind: ResourceKind::Cluster,
+        name: "open-hyperpod".into(),
+        arn: Some(cluster_arn),
+        id: None,
+    };
+    assert!(
+        inventory.describe(&by_arn).await.unwrap().is_none(),
+        "the cluster is deleted"
+    );
+    assert_eq!(
+        stage
+            .status(ResourceKind::MonitoringSchedule, "open-drift-monitor")
+            .await
+            .as_deref(),
+        Some("Stopped")
+    );
+    let alerts = stage.alerts().await;
+    let cluster_alert = about(&alerts, "open-hyperpod");
+    assert_eq!(cluster_alert.len(), 1, "{alerts:?}");
+    assert_eq!(
+        results(cluster_alert[0]),
+        vec![("delete_cluster".into(), "done".into())]
+    );
+    let rules: Vec<&str> = cluster_alert[0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"network.vpc-required") && rules.contains(&"encryption.volume-key-required"));
+    let schedule_alert = about(&alerts, "open-drift-monitor");
+    assert_eq!(
+        results(schedule_alert[0]),
+        vec![("stop_monitoring_schedule".into(), "done".into())]
+    );
+    assert_eq!(stage.calls("DeleteCluster").await, 1);
+}
+
+#[tokio::test]
+async fn an_endpoint_put_on_a_configuration_smguard_never_saw_is_described_and_deleted() {
+    let stage = Stage::new("endpoint", "enforce", &[]).await;
+    // Created while smguard was not watching (before it was deployed, or while in dry-run): its
+    // events are gone.
+    create_open_model(&stage.account, "serving-model").await;
+    create_unencrypted_endpoint_config(&stage.account, "unencrypted-serving-config", "serving-model").await;
+    let missed = stage.routed().await;
+    assert!(!missed.is_empty());
+    sagemaker(
+        &stage,
+        "CreateEndpoint",
+        serde_json::json!({"EndpointName": "churn-serving", "EndpointConfigName": "unencrypted-serving-config"}),
+    );
+    let delivered = stage.deliver().await;
+    answered_ok(&delivered, &stage.lambda);
+    assert_eq!(delivered.len(), 1, "the CreateEndpoint call");
+    assert_eq!(
+        delivered[0].1.body["outcome"], "non_compliant",
+        "{}",
+        delivered[0].1.body
+    );
+    assert_eq!(stage.calls("DescribeEndpoint").await, 1);
+    assert_eq!(stage.calls("DescribeEndpointConfig").await, 1);
+    assert_eq!(stage.status(ResourceKind::Endpoint, "churn-serving").await, None);
+    let alerts = stage.alerts().await;
+    let mine = about(&alerts, "churn-serving");
+    assert_eq!(mine.len(), 1, "{alerts:?}");
+    assert_eq!(results(mine[0]), vec![("delete_endpoint".into(), "done".into())]);
+    assert_eq!(mine[0]["findings"][0]["field"], "KmsKeyId");
+}
+
+#[tokio::test]
+async fn a_notebook_attaching_an_unapproved_lifecycle_configuration_is_contained() {
+    let stage = Stage::new(
+        "lifecycle",
+        "enforce",
+        &[("SMGUARD_APPROVED_LIFECYCLE_CONFIGS", "platform-hardened-image")],
+    )
+    .await;
+    sagemaker(
+        &stage,
+        "CreateNotebookInstanceLifecycleConfig",
+        serde_json::json!({
+            "NotebookInstanceLifecycleConfigName": "my-startup-tweaks",
+            "OnStart": [{"Content": "IyEvYmluL2Jhc2gK"}]
+        }),
+    );
+    sagemaker(
+        &stage,
+        "CreateNotebookInstance",
+        serde_json::json!({
+            "NotebookInstanceName": "tweaked-notebook", "InstanceType": "ml.t3.medium", "RoleArn": ROLE,
+            "LifecycleConfigName": "my-startup-tweaks"
+        }),
+    );
+    let delivered = stage.deliver().await;
+    answered_ok(&delivered, &stage.lambda);
+    let alerts = stage.alerts().await;
+    let config = about(&alerts, "my-startup-tweaks");
+    assert_eq!(config.len(), 1, "{alerts:?}");
+    assert!(results(config[0]).is_empty(), "a script is alerted, not deleted");
+    assert_eq!(config[0]["findings"][0]["rule"], "notebook.lifecycle-config-approved");
+    let notebook = about(&alerts, "tweaked-notebook");
+    let create = notebook
+        .iter()
+        .find(|a| a["event_name"] == "CreateNotebookInstance")
+        .unwrap();
+    assert!(
+        create["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "notebook.lifecycle-config-approved" && f["field"] == "LifecycleConfigName")
+    );
+    assert_eq!(
+        results(create),
+        vec![("stop_notebook_instance_when_in_service".into(), "deferred".into())]
+    );
+    // In service, it is stopped.
+    stage.account.advance(
+        Emulator::shared(),
+        "notebook-instance",
+        "tweaked-notebook",
+        Some("InService"),
+    );
+    let delivered = stage.deliver().await;
+    answered_ok(&delivered, &stage.lambda);
+    assert_eq!(stage.calls("StopNotebookInstance").await, 1);
 }

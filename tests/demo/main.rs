@@ -158,7 +158,7 @@ async fn deliver(stage: &Stage<'_>) {
         let actions: Vec<String> = serde_json::from_value::<Vec<ActionTaken>>(body["actions"].clone())
             .unwrap_or_default()
             .iter()
-            .map(|taken| format!("{} {}", taken.action.as_str(), taken.describe()))
+            .map(|taken| format!("{} {}", taken.action, taken.describe()))
             .collect();
         let outcome = body["outcome"].as_str().unwrap_or("?");
         let alerted = if body["alerted"] == true { ", alerted" } else { "" };

@@ -297,6 +297,50 @@ class FidelityTest(EmulatorTest):
                 ProductionVariants=[{"VariantName": "v", "ModelName": "absent", "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}],
             )
 
+    def test_kinds_of_the_table_keep_their_request_and_move_as_sagemaker_does(self) -> None:
+        sm = self.client("sagemaker")
+        group = {
+            "InstanceGroupName": "workers", "InstanceType": "ml.p5.48xlarge", "InstanceCount": 1, "ExecutionRole": ROLE,
+            "LifeCycleConfig": {"SourceS3Uri": "s3://b/lc/", "OnCreate": "on_create.sh"},
+            "InstanceStorageConfigs": [{"EbsVolumeConfig": {"VolumeSizeInGB": 100, "VolumeKmsKeyId": "alias/k"}}],
+        }
+        arn = sm.create_cluster(ClusterName="hp", InstanceGroups=[group])["ClusterArn"]
+        self.assertTrue(arn.startswith(f"arn:aws-us-gov:sagemaker:{REGION}:{self.account}:cluster/"))
+        self.assertNotIn("/hp", arn, "a cluster's ARN ends in its ID")
+        by_arn = sm.describe_cluster(ClusterName=arn)
+        self.assertEqual(by_arn["ClusterStatus"], "Creating")
+        self.assertEqual(by_arn["InstanceGroups"][0]["InstanceStorageConfigs"][0]["EbsVolumeConfig"]["VolumeKmsKeyId"], "alias/k")
+        self.assertEqual(sm.describe_cluster(ClusterName="hp")["ClusterArn"], arn)
+        self.assertEqual([c["ClusterName"] for c in sm.list_clusters()["ClusterSummaries"]], ["hp"])
+        self.assertError(lambda: sm.create_cluster(ClusterName="hp", InstanceGroups=[group]), "ResourceInUse", "Cluster hp already exists")
+        sm.delete_cluster(ClusterName=arn)
+        self.assertError(lambda: sm.describe_cluster(ClusterName="hp"), "ResourceNotFound", "Cluster hp does not exist.")
+        sm.create_monitoring_schedule(
+            MonitoringScheduleName="drift",
+            MonitoringScheduleConfig={"MonitoringJobDefinitionName": "dq", "MonitoringType": "DataQuality"},
+        )
+        self.assertEqual(sm.describe_monitoring_schedule(MonitoringScheduleName="drift")["MonitoringScheduleStatus"], "Scheduled")
+        sm.stop_monitoring_schedule(MonitoringScheduleName="drift")
+        self.assertEqual(sm.describe_monitoring_schedule(MonitoringScheduleName="drift")["MonitoringScheduleStatus"], "Stopped")
+        self.assertError(lambda: sm.stop_monitoring_schedule(MonitoringScheduleName="drift"), "ValidationException", "MonitoringSchedule is in status Stopped.")
+        sm.create_user_profile(DomainId="d-1", UserProfileName="alice", UserSettings={"SharingSettings": {"NotebookOutputOption": "Disabled"}})
+        sm.update_user_profile(DomainId="d-1", UserProfileName="alice", UserSettings={"ExecutionRole": ROLE})
+        profile = sm.describe_user_profile(DomainId="d-1", UserProfileName="alice")
+        self.assertEqual(profile["UserSettings"], {"ExecutionRole": ROLE}, "an update replaces the settings it restates")
+        self.assertEqual(profile["UserProfileArn"], f"arn:aws-us-gov:sagemaker:{REGION}:{self.account}:user-profile/d-1/alice")
+        self.assertEqual(sm.list_user_profiles()["UserProfiles"][0]["DomainId"], "d-1")
+        self.assertError(lambda: sm.describe_space(DomainId="d-1", SpaceName="none"), "ResourceNotFound", "Space d-1/none does not exist.")
+
+    def test_a_new_endpoint_is_creating(self) -> None:
+        sm = self.client("sagemaker")
+        sm.create_model(ModelName="m", ExecutionRoleArn=ROLE, PrimaryContainer={"Image": "img"})
+        sm.create_endpoint_config(
+            EndpointConfigName="c",
+            ProductionVariants=[{"VariantName": "v", "ModelName": "m", "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}],
+        )
+        sm.create_endpoint(EndpointName="e", EndpointConfigName="c")
+        self.assertEqual(sm.describe_endpoint(EndpointName="e")["EndpointStatus"], "Creating")
+
     def test_create_domain_answers_with_the_domain_id(self) -> None:
         sm = self.client("sagemaker")
         created = sm.create_domain(

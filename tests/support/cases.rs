@@ -125,7 +125,7 @@ impl Observed {
             outcome: decision.outcome.as_str().to_owned(),
             rules: sorted(&rules),
             undetermined: sorted(&undetermined),
-            response: decision.response.iter().map(|a| a.as_str().to_owned()).collect(),
+            response: decision.response.iter().map(|a| a.name()).collect(),
         }
     }
 }

@@ -134,7 +134,7 @@ pub async fn handle(guard: &Guard<'_>, event: LambdaEvent<Box<RawValue>>) -> Res
                 outcome = report.outcome.as_str(),
                 resource = ?report.resource.as_ref().map(|r| &r.name),
                 rules = ?report.rules,
-                actions = ?report.actions.iter().map(|a| (a.action.as_str(), a.token())).collect::<Vec<_>>(),
+                actions = ?report.actions.iter().map(|a| (a.action.name(), a.token())).collect::<Vec<_>>(),
                 alerted = report.alerted,
                 duplicate = report.duplicate,
                 "handled"

@@ -17,12 +17,12 @@
 //! access denied is never retried.
 
 mod config;
-mod describe;
 mod error;
 mod inventory;
 mod ledger;
 mod notifier;
 mod remediator;
+mod sagemaker;
 mod trail;
 
 pub use config::{Clients, MAX_ATTEMPTS, http_client, load_sdk_config, retry_config};

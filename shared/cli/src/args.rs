@@ -4,7 +4,7 @@ use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
-use smguard_policy::config::{self, APPROVED_KMS_KEYS, CONTROLS};
+use smguard_policy::config::{self, APPROVED_KMS_KEYS, APPROVED_LIFECYCLE_CONFIGS, CONTROLS};
 use smguard_policy::{PolicyConfig, Settings};
 
 /// Run smguard's rules over saved events, as security engineers do before deploying a change.
@@ -33,6 +33,12 @@ pub enum Command {
     Evaluate(EvaluateArgs),
     /// Print the rule catalogue as a Markdown table.
     Rules,
+    /// Print the kind table (calls read, operations, containment) as a Markdown table, or with
+    /// --json as JSON (what `make template` writes into the deployment template).
+    Kinds {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -40,6 +46,10 @@ pub struct EvaluateArgs {
     /// Approved KMS keys (key ID, key ARN, alias name or alias ARN), comma-separated.
     #[arg(long, value_name = "K1,K2")]
     pub approved_kms_keys: Option<String>,
+    /// Approved notebook lifecycle configurations (names), comma-separated: turns on
+    /// `notebook.lifecycle-config-approved`.
+    #[arg(long, value_name = "A,B")]
+    pub approved_lifecycle_configs: Option<String>,
     /// Set a rule to enforce, report or off (repeatable).
     #[arg(long = "control", value_name = "RULE=MODE")]
     pub controls: Vec<String>,
@@ -96,6 +106,9 @@ impl EvaluateArgs {
         }
         if let Some(keys) = self.approved_kms_keys {
             settings.set(APPROVED_KMS_KEYS, keys);
+        }
+        if let Some(names) = self.approved_lifecycle_configs {
+            settings.set(APPROVED_LIFECYCLE_CONFIGS, names);
         }
         if !self.controls.is_empty() {
             // Options come after the environment's controls, so they win.

@@ -18,6 +18,8 @@ fn options_override_the_environment() {
             "--control",
             "network.isolation-required=enforce",
             "--approved-kms-keys=alias/a",
+            "--approved-lifecycle-configs",
+            "hardened-image,gpu-image",
             "--only-findings",
             "--jobs",
             "3",
@@ -36,6 +38,10 @@ fn options_override_the_environment() {
     assert_eq!(request.config.mode(RuleId::RootAccessDisabled), ControlMode::Off);
     assert_eq!(request.config.approved_kms_keys.len(), 1);
     assert_eq!(request.config.approved_kms_keys[0].to_string(), "alias/a");
+    assert_eq!(
+        request.config.approved_lifecycle_configs,
+        vec!["hardened-image", "gpu-image"]
+    );
     assert_eq!(request.paths, vec![PathBuf::from("x.json")]);
     assert!(request.only_findings);
     assert_eq!(request.jobs.get(), 3);

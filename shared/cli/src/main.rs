@@ -39,6 +39,7 @@ fn main() -> ExitCode {
             }
         },
         args::Command::Rules => report::rules(&mut stdout),
+        args::Command::Kinds { json } => report::kinds(&mut stdout, json),
     };
     ExitCode::from(code)
 }

@@ -275,7 +275,7 @@ pub fn evaluate(request: &EvaluateRequest, out: &mut impl Write, err: &mut impl 
 pub fn rules(out: &mut impl Write) -> u8 {
     let mut text = String::from("| rule | severity | default | fails when | applies to |\n|---|---|---|---|---|\n");
     for rule in catalogue() {
-        let kinds: Vec<&str> = rule.applies_to.iter().map(|k| k.as_str()).collect();
+        let kinds: Vec<&str> = rule.applies_to().iter().map(|k| k.as_str()).collect();
         text.push_str(&format!(
             "| `{}` | {} | {} | {} | {} |\n",
             rule.id,
@@ -285,6 +285,58 @@ pub fn rules(out: &mut impl Write) -> u8 {
             kinds.join(", ")
         ));
     }
+    match out.write_all(text.as_bytes()) {
+        Ok(()) => 0,
+        Err(_) => 2,
+    }
+}
+
+/// Prints the kind table: as Markdown (the README's "Evaluated calls"), or as JSON with the
+/// IAM actions and routed names the deployment template must carry.
+pub fn kinds(out: &mut impl Write, json: bool) -> u8 {
+    use smguard_policy::kind::{Containment, entries, evaluated_api_calls, evaluated_state_changes};
+    let text = if json {
+        let sagemaker = |ops: Vec<&str>| -> Vec<String> { smguard_policy::kind::permissions(ops.into_iter()) };
+        let value = serde_json::json!({
+            "api_calls": evaluated_api_calls(),
+            "state_changes": evaluated_state_changes(),
+            "describe_permissions": sagemaker(entries().flat_map(|e| e.describe.iter().map(|d| d.name)).collect()),
+            "list_permissions": sagemaker(entries().map(|e| e.list).collect()),
+            "contain_permissions": sagemaker(entries().flat_map(|e| e.stop.into_iter().chain(e.delete)).collect()),
+        });
+        format!("{value:#}\n")
+    } else {
+        let mut text = String::from(
+            "| kind | calls read | state change | described with | containment |\n|---|---|---|---|---|\n",
+        );
+        for entry in entries() {
+            let calls: Vec<String> = entry.calls.iter().map(|c| format!("`{}`", c.name)).collect();
+            let describe: Vec<String> = entry.describe.iter().map(|d| format!("`{}`", d.name)).collect();
+            let containment = match entry.containment {
+                Containment::Notebook => {
+                    "stop when `InService` (deferred while pending; delete when stopped, if configured)".to_owned()
+                }
+                Containment::Stop => format!("`{}` unless finished", entry.stop.unwrap_or("-")),
+                Containment::Delete => format!("`{}`", entry.delete.unwrap_or("-")),
+                Containment::DeleteWhileCreating => {
+                    format!(
+                        "`{}` while being created; alert once in service",
+                        entry.delete.unwrap_or("-")
+                    )
+                }
+                Containment::AlertOnly(why) => format!("alert only: {why}"),
+            };
+            text.push_str(&format!(
+                "| `{}` | {} | {} | {} | {} |\n",
+                entry.name,
+                calls.join(", "),
+                entry.state_change.map_or_else(|| "-".to_owned(), |d| format!("`{d}`")),
+                describe.join(", "),
+                containment
+            ));
+        }
+        text
+    };
     match out.write_all(text.as_bytes()) {
         Ok(()) => 0,
         Err(_) => 2,

@@ -363,6 +363,24 @@ fn the_readme_rule_table_matches_the_catalogue() {
     );
 }
 
+#[test]
+fn the_readme_kind_table_matches_the_kind_table() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md")).unwrap();
+    let kinds = smguard(&["kinds"], &[]);
+    assert_eq!(kinds.status.code(), Some(0));
+    let table = String::from_utf8(kinds.stdout).unwrap();
+    for kind in smguard_policy::ResourceKind::ALL {
+        assert!(
+            table.contains(&format!("| `{kind}` |")),
+            "{kind} missing from `smguard kinds`"
+        );
+    }
+    assert!(
+        readme.contains(table.trim()),
+        "README.md's kind table differs from `smguard kinds`; paste its output into the README:\n{table}"
+    );
+}
+
 fn gzip(text: &str) -> Vec<u8> {
     use std::io::Write;
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

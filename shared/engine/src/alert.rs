@@ -116,7 +116,7 @@ impl ActionTaken {
         let (verb, done) = verbs(self.action);
         match &self.result {
             ActionResult::Done => done.to_owned(),
-            ActionResult::WouldHaveDone if self.action == Action::StopNotebookInstanceWhenInService => {
+            ActionResult::WouldHaveDone if self.action.verb() == Verb::StopWhenReady => {
                 "would stop when InService".to_owned()
             }
             ActionResult::WouldHaveDone => format!("would have {done}"),
@@ -297,7 +297,7 @@ impl Alert {
         if !self.actions.is_empty() {
             let _ = writeln!(text, "\nActions:");
             for action in &self.actions {
-                let _ = writeln!(text, "- {}: {}", action.action.as_str(), action.describe());
+                let _ = writeln!(text, "- {}: {}", action.action, action.describe());
             }
         }
         text
@@ -416,7 +416,7 @@ pub(crate) mod tests_support {
             source_ip: Some("10.20.31.44".into()),
             actions: vec![
                 ActionTaken {
-                    action: Action::StopTrainingJob,
+                    action: Action::Stop(ResourceKind::TrainingJob),
                     result: ActionResult::Done,
                 },
                 ActionTaken {

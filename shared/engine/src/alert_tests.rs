@@ -23,7 +23,7 @@ fn a_long_action_is_shortened_before_the_resource_name() {
     deferred.resource.as_mut().unwrap().kind = ResourceKind::NotebookInstance;
     deferred.resource.as_mut().unwrap().name = "feature-engineering-shared-02".into();
     deferred.actions[0] = ActionTaken {
-        action: Action::StopNotebookInstanceWhenInService,
+        action: Action::StopWhenReady(ResourceKind::NotebookInstance),
         result: ActionResult::WouldHaveDone,
     };
     let subject = deferred.subject();
@@ -89,10 +89,13 @@ fn the_text_names_account_region_resource_rules_caller_and_actions() {
 #[test]
 fn results_read_as_what_happened() {
     let taken = |action, result| ActionTaken { action, result }.describe();
-    assert_eq!(taken(Action::DeleteModel, ActionResult::Done), "deleted");
+    assert_eq!(
+        taken(Action::Delete(ResourceKind::Model), ActionResult::Done),
+        "deleted"
+    );
     assert_eq!(
         taken(
-            Action::StopNotebookInstanceWhenInService,
+            Action::StopWhenReady(ResourceKind::NotebookInstance),
             ActionResult::Deferred {
                 until: "it is InService".into()
             }
@@ -101,7 +104,7 @@ fn results_read_as_what_happened() {
     );
     assert_eq!(
         taken(
-            Action::StopTrainingJob,
+            Action::Stop(ResourceKind::TrainingJob),
             ActionResult::AlreadyDone {
                 status: "Stopped".into()
             }
@@ -110,7 +113,7 @@ fn results_read_as_what_happened() {
     );
     assert_eq!(
         taken(
-            Action::StopTrainingJob,
+            Action::Stop(ResourceKind::TrainingJob),
             ActionResult::AlreadyDone {
                 status: "Completed".into()
             }
@@ -119,7 +122,7 @@ fn results_read_as_what_happened() {
     );
     assert_eq!(
         taken(
-            Action::StopNotebookInstance,
+            Action::Stop(ResourceKind::NotebookInstance),
             ActionResult::AlreadyDone {
                 status: "Stopping".into()
             }
@@ -127,7 +130,7 @@ fn results_read_as_what_happened() {
         "already stopping (Stopping)"
     );
     assert_eq!(
-        taken(Action::DeleteEndpointConfig, ActionResult::AlreadyGone),
+        taken(Action::Delete(ResourceKind::EndpointConfig), ActionResult::AlreadyGone),
         "already gone"
     );
     let denied = crate::ports::PortError::AccessDenied {
@@ -135,7 +138,7 @@ fn results_read_as_what_happened() {
         message: "no".into(),
     };
     assert_eq!(
-        taken(Action::StopProcessingJob, ActionResult::failed(&denied)),
+        taken(Action::Stop(ResourceKind::ProcessingJob), ActionResult::failed(&denied)),
         "remediation failed: access denied"
     );
     assert_eq!(

@@ -16,7 +16,8 @@ use std::time::Duration;
 use serde::Serialize;
 use smguard_policy::event::API_CALL_DETAIL_TYPE;
 use smguard_policy::{
-    Action, Decision, EventInfo, Outcome, PolicyConfig, Resource, ResourceRef, Verb, decide, decide_resource, normalize,
+    Action, Containment, Decision, EventInfo, Outcome, PolicyConfig, Resource, ResourceRef, Verb, decide,
+    decide_resource, normalize,
 };
 
 use crate::alert::{ActionResult, ActionTaken, Alert, AlertFinding, AlertResource};
@@ -174,7 +175,7 @@ impl Guard<'_> {
             ActionResult::Failed {
                 retryable: true,
                 reason,
-            } => Some(format!("{}: {reason}", taken.action.as_str())),
+            } => Some(format!("{}: {reason}", taken.action)),
             _ => None,
         });
         entry.done = retry.is_none();
@@ -383,7 +384,8 @@ fn undetermined_fields(decision: &Decision) -> Vec<String> {
 fn ledger_key(decision: &Decision) -> Option<String> {
     let event_id = decision.event.id.as_deref().filter(|id| !id.is_empty());
     match &decision.resource {
-        Some(resource) if !from_api_call(decision) && resource.kind.is_job() => {
+        // Kinds contained by stopping are jobs (and schedules), which run once.
+        Some(resource) if !from_api_call(decision) && resource.kind.entry().containment == Containment::Stop => {
             let status = resource
                 .status
                 .as_ref()
@@ -409,7 +411,7 @@ fn from_api_call(decision: &Decision) -> bool {
 fn signature(results: &[ActionTaken]) -> String {
     let parts: Vec<String> = results
         .iter()
-        .map(|taken| format!("{}={}", taken.action.as_str(), taken.token()))
+        .map(|taken| format!("{}={}", taken.action, taken.token()))
         .collect();
     if parts.is_empty() {
         "alert".to_owned()

@@ -85,11 +85,16 @@ impl World {
     }
 }
 
-fn results(alert: &Alert) -> Vec<(&'static str, String)> {
-    alert
-        .actions
+/// Each action's name and result, as an alert's reader sees them.
+fn results(alert: &Alert) -> Vec<(String, String)> {
+    alert.actions.iter().map(|a| (a.action.name(), a.describe())).collect()
+}
+
+/// `(action, result)` pairs as text, to compare with [`results`].
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
         .iter()
-        .map(|a| (a.action.as_str(), a.describe()))
+        .map(|(a, r)| ((*a).to_owned(), (*r).to_owned()))
         .collect()
 }
 
@@ -104,7 +109,7 @@ async fn a_job_is_stopped_on_its_create_call_and_one_alert_says_so() {
     assert_eq!(world.sagemaker.status(job.kind, &job.name).as_deref(), Some("Stopping"));
     let alerts = world.notifier.alerts();
     assert_eq!(alerts.len(), 1);
-    assert_eq!(results(&alerts[0]), vec![("stop_training_job", "stopped".to_owned())]);
+    assert_eq!(results(&alerts[0]), pairs(&[("stop_training_job", "stopped")]));
     assert_eq!(
         alerts[0].principal.as_deref(),
         Some("arn:aws-us-gov:sts::111122223333:assumed-role/DataScientist/alice@example.com")
@@ -176,7 +181,7 @@ async fn when_the_alert_fails_the_invocation_fails_and_its_retry_does_not_stop_a
     assert_eq!(world.stops(), 1);
     let alerts = world.notifier.alerts();
     assert_eq!(alerts.len(), 1);
-    assert_eq!(results(&alerts[0]), vec![("stop_training_job", "stopped".to_owned())]);
+    assert_eq!(results(&alerts[0]), pairs(&[("stop_training_job", "stopped")]));
 }
 
 #[tokio::test]
@@ -196,15 +201,15 @@ async fn a_throttled_stop_is_alerted_retried_and_alerted_again_when_done() {
     let first = world.notifier.alerts();
     assert_eq!(
         results(&first[0]),
-        vec![(
+        pairs(&[(
             "stop_training_job",
-            "remediation failed: throttled by AWS; the event will be retried".to_owned()
-        )]
+            "remediation failed: throttled by AWS; the event will be retried"
+        )])
     );
     guard.handle(CREATE_TRAINING, NOW + 60).await.unwrap();
     let alerts = world.notifier.alerts();
     assert_eq!(alerts.len(), 2, "the stop that succeeded is news");
-    assert_eq!(results(&alerts[1]), vec![("stop_training_job", "stopped".to_owned())]);
+    assert_eq!(results(&alerts[1]), pairs(&[("stop_training_job", "stopped")]));
     assert!(guard.handle(CREATE_TRAINING, NOW + 120).await.unwrap().duplicate);
     assert_eq!(world.notifier.alerts().len(), 2);
 }
@@ -224,7 +229,7 @@ async fn access_denied_is_alerted_and_not_retried() {
     assert!(report.alerted);
     assert_eq!(
         results(&world.notifier.alerts()[0]),
-        vec![("stop_training_job", "remediation failed: access denied".to_owned())]
+        pairs(&[("stop_training_job", "remediation failed: access denied")])
     );
     assert!(
         world
@@ -249,10 +254,10 @@ async fn a_notebook_is_stopped_when_in_service_and_deleted_once_stopped() {
     let alerts = world.notifier.alerts();
     assert_eq!(
         results(&alerts[0]),
-        vec![(
+        pairs(&[(
             "stop_notebook_instance_when_in_service",
-            "deferred: will stop when it is InService".to_owned()
-        )]
+            "deferred: will stop when it is InService"
+        )])
     );
     assert_eq!(
         alerts[0].subject(),
@@ -271,7 +276,7 @@ async fn a_notebook_is_stopped_when_in_service_and_deleted_once_stopped() {
     assert!(report.alerted);
     assert_eq!(
         results(&world.notifier.alerts()[1]),
-        vec![("stop_notebook_instance", "stopped".to_owned())]
+        pairs(&[("stop_notebook_instance", "stopped")])
     );
     assert_eq!(
         world.notifier.alerts()[1].undetermined,
@@ -286,7 +291,7 @@ async fn a_notebook_is_stopped_when_in_service_and_deleted_once_stopped() {
     assert!(!world.sagemaker.exists(notebook.kind, &notebook.name));
     assert_eq!(
         results(&world.notifier.alerts()[2]),
-        vec![("delete_notebook_instance", "deleted".to_owned())]
+        pairs(&[("delete_notebook_instance", "deleted")])
     );
     assert_eq!(world.notifier.alerts().len(), 3);
 }
@@ -407,7 +412,7 @@ async fn models_and_endpoint_configs_are_deleted_and_domains_only_alerted() {
     world.guard(Mode::Enforce).handle(CREATE_DOMAIN, NOW).await.unwrap();
     assert_eq!(world.sagemaker.changes(), vec![Call::Delete(model)]);
     let alerts = world.notifier.alerts();
-    assert_eq!(results(&alerts[0]), vec![("delete_model", "deleted".to_owned())]);
+    assert_eq!(results(&alerts[0]), pairs(&[("delete_model", "deleted")]));
     assert!(alerts[1].actions.is_empty(), "domains are alert-only");
     assert_eq!(
         alerts[1].subject(),
@@ -433,18 +438,18 @@ async fn dry_run_changes_nothing_and_says_what_it_would_have_done() {
     assert!(alerts.iter().all(|a| a.dry_run));
     assert_eq!(
         results(&alerts[0]),
-        vec![("stop_training_job", "would have stopped (dry run)".to_owned())]
+        pairs(&[("stop_training_job", "would have stopped (dry run)")])
     );
     assert_eq!(
         results(&alerts[1]),
-        vec![("delete_model", "would have deleted (dry run)".to_owned())]
+        pairs(&[("delete_model", "would have deleted (dry run)")])
     );
     assert_eq!(
         results(&alerts[2]),
-        vec![(
+        pairs(&[(
             "stop_notebook_instance_when_in_service",
-            "would stop when InService (dry run)".to_owned()
-        )]
+            "would stop when InService (dry run)"
+        )])
     );
     assert!(alerts[0].subject().starts_with("[smguard dry-run] "));
 }
@@ -512,7 +517,7 @@ async fn a_create_call_whose_parameters_cloudtrail_omitted_is_described_and_cont
     assert!(!world.sagemaker.exists(model.kind, &model.name));
     let alerts = world.notifier.alerts();
     assert_eq!(alerts.len(), 1, "the call's own alert");
-    assert_eq!(results(&alerts[0]), vec![("delete_model", "deleted".to_owned())]);
+    assert_eq!(results(&alerts[0]), pairs(&[("delete_model", "deleted")]));
     assert!(
         alerts[0]
             .findings

@@ -23,6 +23,8 @@ pub const LOCAL_STORAGE_INSTANCE_TYPES: &str = "SMGUARD_LOCAL_STORAGE_INSTANCE_T
 pub const GUARD_PRINCIPAL_ARNS: &str = "SMGUARD_GUARD_PRINCIPAL_ARNS";
 /// Whether a non-compliant notebook is deleted once it is stopped.
 pub const DELETE_NONCOMPLIANT_NOTEBOOKS: &str = "SMGUARD_DELETE_NONCOMPLIANT_NOTEBOOKS";
+/// Approved notebook lifecycle configurations (names), comma-separated; unset: not evaluated.
+pub const APPROVED_LIFECYCLE_CONFIGS: &str = "SMGUARD_APPROVED_LIFECYCLE_CONFIGS";
 
 /// The keys [`PolicyConfig::from_settings`] reads.
 pub const POLICY_KEYS: &[&str] = &[
@@ -31,6 +33,7 @@ pub const POLICY_KEYS: &[&str] = &[
     LOCAL_STORAGE_INSTANCE_TYPES,
     GUARD_PRINCIPAL_ARNS,
     DELETE_NONCOMPLIANT_NOTEBOOKS,
+    APPROVED_LIFECYCLE_CONFIGS,
 ];
 
 /// Global remediation mode of the Lambda functions: `enforce` or `dry-run`.
@@ -48,6 +51,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     LOCAL_STORAGE_INSTANCE_TYPES,
     GUARD_PRINCIPAL_ARNS,
     DELETE_NONCOMPLIANT_NOTEBOOKS,
+    APPROVED_LIFECYCLE_CONFIGS,
     MODE,
     ALERT_TOPIC_ARN,
     LEDGER_BUCKET,
@@ -199,6 +203,8 @@ pub struct PolicyConfig {
     /// Calls by these principals are smguard's own and are ignored.
     pub guard_principal_arns: Vec<String>,
     pub delete_noncompliant_notebooks: bool,
+    /// Empty: `notebook.lifecycle-config-approved` is not evaluated.
+    pub approved_lifecycle_configs: Vec<String>,
 }
 
 impl Default for PolicyConfig {
@@ -215,6 +221,7 @@ impl Default for PolicyConfig {
                 .collect(),
             guard_principal_arns: Vec::new(),
             delete_noncompliant_notebooks: false,
+            approved_lifecycle_configs: Vec::new(),
         }
     }
 }
@@ -263,6 +270,16 @@ impl PolicyConfig {
             })
             .collect::<Result<_, _>>()?;
         config.delete_noncompliant_notebooks = settings.flag(DELETE_NONCOMPLIANT_NOTEBOOKS, false)?;
+        config.approved_lifecycle_configs = settings
+            .list(APPROVED_LIFECYCLE_CONFIGS)
+            .into_iter()
+            .map(|name| {
+                lifecycle_config_name(name).map_err(|reason| ConfigError::Invalid {
+                    key: APPROVED_LIFECYCLE_CONFIGS.to_owned(),
+                    reason,
+                })
+            })
+            .collect::<Result<_, _>>()?;
         Ok(config)
     }
 
@@ -278,10 +295,37 @@ impl PolicyConfig {
         self.controls.insert(rule, mode);
     }
 
+    /// A configuration under which every rule is evaluated (an approved-key list and an
+    /// approved-lifecycle-configuration list set): what a rule's applies-to is derived with.
+    pub fn every_rule_active() -> PolicyConfig {
+        PolicyConfig {
+            approved_kms_keys: KmsKeyRef::parse("alias/probe").into_iter().collect(),
+            approved_lifecycle_configs: vec!["probe".to_owned()],
+            ..PolicyConfig::default()
+        }
+    }
+
     pub fn has_local_storage(&self, instance_type: &str) -> bool {
         self.local_storage_instance_types
             .iter()
             .any(|p| p.matches(instance_type))
+    }
+}
+
+/// A notebook lifecycle configuration name as the API accepts it: up to 63 letters, digits and
+/// inner hyphens (`^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`). An ARN is refused: the notebook calls name
+/// the configuration, never its ARN.
+fn lifecycle_config_name(name: &str) -> Result<String, String> {
+    let valid = name.len() <= 63
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && name.chars().last().is_some_and(|c| c.is_ascii_alphanumeric());
+    if valid {
+        Ok(name.to_owned())
+    } else {
+        Err(format!(
+            "`{name}` is not a lifecycle configuration name (up to 63 letters, digits and inner hyphens)"
+        ))
     }
 }
 

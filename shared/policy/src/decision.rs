@@ -1,11 +1,14 @@
 //! Decisions: the outcome for one event (or one described resource) and the response it calls
 //! for. Pure: executing the response is the edges' job, through ports.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use crate::config::PolicyConfig;
 use crate::event::{EventInfo, NormalizedEvent, Subject, normalize};
-use crate::model::{Lifecycle, Resource, ResourceKind, SourceKind};
+use crate::kind::{Containment, ResourceKind};
+use crate::model::{Lifecycle, Resource, SourceKind};
 use crate::rules::{Evaluation, evaluate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -31,25 +34,21 @@ impl Outcome {
     }
 }
 
-/// One step of the response to a decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// One step of the response to a decision: a verb on the decision's resource, of a kind.
+///
+/// Written as `stop_training_job`, `stop_notebook_instance_when_in_service`,
+/// `delete_endpoint_config`, `alert` (alerts, ledger entries, `events/cases.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
-    StopNotebookInstance,
-    /// The notebook is `Pending`, and AWS refuses to stop it until it is `InService`: alert
-    /// now, stop on its `InService` state-change event (or at the next sweep).
-    StopNotebookInstanceWhenInService,
-    /// Only from `Stopped`/`Failed`, and only when configured.
-    DeleteNotebookInstance,
-    StopTrainingJob,
-    StopProcessingJob,
-    StopHyperParameterTuningJob,
-    StopTransformJob,
-    StopCompilationJob,
-    StopAutoMlJob,
-    StopLabelingJob,
-    DeleteModel,
-    DeleteEndpointConfig,
+    /// The kind's `Stop*` call.
+    Stop(ResourceKind),
+    /// The resource is not stoppable yet (a `Pending` notebook, which AWS refuses to stop until
+    /// it is `InService`): alert now, stop on its `InService` state-change event (or at the next
+    /// sweep).
+    StopWhenReady(ResourceKind),
+    /// The kind's `Delete*` call (a notebook only from `Stopped`/`Failed`, and only when
+    /// configured).
+    Delete(ResourceKind),
     /// Tell security operations (always the last step).
     Alert,
 }
@@ -65,59 +64,65 @@ pub enum Verb {
 }
 
 impl Action {
-    /// The one exhaustive map from actions to verbs: a new action fails to compile here, and
-    /// nowhere else needs to list actions to carry them out or describe them.
     pub fn verb(self) -> Verb {
         match self {
-            Action::StopNotebookInstance
-            | Action::StopTrainingJob
-            | Action::StopProcessingJob
-            | Action::StopHyperParameterTuningJob
-            | Action::StopTransformJob
-            | Action::StopCompilationJob
-            | Action::StopAutoMlJob
-            | Action::StopLabelingJob => Verb::Stop,
-            Action::StopNotebookInstanceWhenInService => Verb::StopWhenReady,
-            Action::DeleteNotebookInstance | Action::DeleteModel | Action::DeleteEndpointConfig => Verb::Delete,
+            Action::Stop(_) => Verb::Stop,
+            Action::StopWhenReady(_) => Verb::StopWhenReady,
+            Action::Delete(_) => Verb::Delete,
             Action::Alert => Verb::Alert,
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    /// The kind acted on; `None` for the alert.
+    pub fn kind(self) -> Option<ResourceKind> {
         match self {
-            Action::StopNotebookInstance => "stop_notebook_instance",
-            Action::StopNotebookInstanceWhenInService => "stop_notebook_instance_when_in_service",
-            Action::DeleteNotebookInstance => "delete_notebook_instance",
-            Action::StopTrainingJob => "stop_training_job",
-            Action::StopProcessingJob => "stop_processing_job",
-            Action::StopHyperParameterTuningJob => "stop_hyper_parameter_tuning_job",
-            Action::StopTransformJob => "stop_transform_job",
-            Action::StopCompilationJob => "stop_compilation_job",
-            Action::StopAutoMlJob => "stop_auto_ml_job",
-            Action::StopLabelingJob => "stop_labeling_job",
-            Action::DeleteModel => "delete_model",
-            Action::DeleteEndpointConfig => "delete_endpoint_config",
-            Action::Alert => "alert",
+            Action::Stop(kind) | Action::StopWhenReady(kind) | Action::Delete(kind) => Some(kind),
+            Action::Alert => None,
         }
     }
 
-    /// The stop action for a job kind.
-    pub fn stop_job(kind: ResourceKind) -> Option<Action> {
-        Some(match kind {
-            ResourceKind::TrainingJob => Action::StopTrainingJob,
-            ResourceKind::ProcessingJob => Action::StopProcessingJob,
-            ResourceKind::HyperParameterTuningJob => Action::StopHyperParameterTuningJob,
-            ResourceKind::TransformJob => Action::StopTransformJob,
-            ResourceKind::CompilationJob => Action::StopCompilationJob,
-            ResourceKind::AutoMlJob => Action::StopAutoMlJob,
-            ResourceKind::LabelingJob => Action::StopLabelingJob,
-            ResourceKind::NotebookInstance
-            | ResourceKind::Model
-            | ResourceKind::EndpointConfig
-            | ResourceKind::Domain => {
-                return None;
-            }
-        })
+    /// The action's name (`stop_training_job`).
+    pub fn name(self) -> String {
+        match self {
+            Action::Stop(kind) => format!("stop_{kind}"),
+            Action::StopWhenReady(kind) => format!("stop_{kind}_when_in_service"),
+            Action::Delete(kind) => format!("delete_{kind}"),
+            Action::Alert => "alert".to_owned(),
+        }
+    }
+
+    /// The action named `name`, as [`Action::name`] writes it.
+    pub fn named(name: &str) -> Option<Action> {
+        if name == "alert" {
+            return Some(Action::Alert);
+        }
+        if let Some(kind) = name.strip_prefix("delete_") {
+            return ResourceKind::named(kind).map(Action::Delete);
+        }
+        let kind = name.strip_prefix("stop_")?;
+        match kind.strip_suffix("_when_in_service") {
+            Some(kind) => ResourceKind::named(kind).map(Action::StopWhenReady),
+            None => ResourceKind::named(kind).map(Action::Stop),
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+impl Serialize for Action {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Action {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Action::named(&name).ok_or_else(|| serde::de::Error::custom(format!("unknown action `{name}`")))
     }
 }
 
@@ -226,32 +231,23 @@ pub fn plan(resource: &Resource, evaluation: &Evaluation, config: &PolicyConfig)
     actions
 }
 
+/// The containment of one resource: the kind table says how its kind is contained, its status
+/// whether that can be done now.
 fn containment(resource: &Resource, config: &PolicyConfig) -> Option<Action> {
+    let kind = resource.kind;
     let lifecycle = resource.status.as_ref().map(|s| s.lifecycle);
-    match resource.kind {
-        ResourceKind::NotebookInstance => match lifecycle {
-            Some(Lifecycle::Pending) => Some(Action::StopNotebookInstanceWhenInService),
-            Some(Lifecycle::Stopped | Lifecycle::Failed) => config
-                .delete_noncompliant_notebooks
-                .then_some(Action::DeleteNotebookInstance),
+    match kind.entry().containment {
+        Containment::Notebook => match lifecycle {
+            Some(Lifecycle::Pending) => Some(Action::StopWhenReady(kind)),
+            Some(Lifecycle::Stopped | Lifecycle::Failed) => {
+                config.delete_noncompliant_notebooks.then_some(Action::Delete(kind))
+            }
             // Already on its way to `Stopped` (or leaving): its next state-change event decides.
             Some(Lifecycle::Stopping | Lifecycle::Updating | Lifecycle::Deleting) => None,
             // `InService`, unknown or unfamiliar status: try; the remediator reports the state.
-            Some(Lifecycle::Running | Lifecycle::Completed | Lifecycle::Other) | None => {
-                Some(Action::StopNotebookInstance)
-            }
+            Some(Lifecycle::Running | Lifecycle::Completed | Lifecycle::Other) | None => Some(Action::Stop(kind)),
         },
-        ResourceKind::Model => Some(Action::DeleteModel),
-        ResourceKind::EndpointConfig => Some(Action::DeleteEndpointConfig),
-        // Studio domains cannot be stopped, and deleting one destroys users' home directories.
-        ResourceKind::Domain => None,
-        kind @ (ResourceKind::TrainingJob
-        | ResourceKind::ProcessingJob
-        | ResourceKind::HyperParameterTuningJob
-        | ResourceKind::TransformJob
-        | ResourceKind::CompilationJob
-        | ResourceKind::AutoMlJob
-        | ResourceKind::LabelingJob) => match lifecycle {
+        Containment::Stop => match lifecycle {
             Some(
                 Lifecycle::Stopping
                 | Lifecycle::Stopped
@@ -260,9 +256,27 @@ fn containment(resource: &Resource, config: &PolicyConfig) -> Option<Action> {
                 | Lifecycle::Deleting,
             ) => None,
             Some(Lifecycle::Pending | Lifecycle::Running | Lifecycle::Updating | Lifecycle::Other) | None => {
-                Action::stop_job(kind)
+                Some(Action::Stop(kind))
             }
         },
+        Containment::Delete => Some(Action::Delete(kind)),
+        Containment::DeleteWhileCreating => match lifecycle {
+            Some(Lifecycle::Pending) => Some(Action::Delete(kind)),
+            // In service (or being updated, or status unknown): what depends on it would be cut
+            // off; the alert says what to fix.
+            Some(
+                Lifecycle::Running
+                | Lifecycle::Stopping
+                | Lifecycle::Stopped
+                | Lifecycle::Completed
+                | Lifecycle::Failed
+                | Lifecycle::Updating
+                | Lifecycle::Deleting
+                | Lifecycle::Other,
+            )
+            | None => None,
+        },
+        Containment::AlertOnly(_) => None,
     }
 }
 

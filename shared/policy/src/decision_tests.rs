@@ -23,8 +23,8 @@ fn non_vpc(mut r: Resource) -> Resource {
     r
 }
 
-fn actions(r: &Resource, config: &PolicyConfig) -> Vec<&'static str> {
-    decide_resource(r, config).2.into_iter().map(Action::as_str).collect()
+fn actions(r: &Resource, config: &PolicyConfig) -> Vec<String> {
+    decide_resource(r, config).2.into_iter().map(Action::name).collect()
 }
 
 #[test]
@@ -166,29 +166,20 @@ fn unevaluable_events_explain_what_is_missing() {
         decision.reason.as_deref(),
         Some(
             "the event does not carry `VpcConfig`, `EnableNetworkIsolation`, `EnableInterContainerTrafficEncryption`, \
-             `ResourceConfig.VolumeKmsKeyId`, `OutputDataConfig.KmsKeyId`: describe the resource to decide"
+             `ResourceConfig.VolumeKmsKeyId`, `OutputDataConfig.KmsKeyId`, `RemoteDebugConfig.EnableRemoteDebug`: \
+             describe the resource to decide"
         )
     );
 }
 
 #[test]
-fn every_action_has_the_verb_its_name_says() {
-    for action in [
-        Action::StopNotebookInstance,
-        Action::StopNotebookInstanceWhenInService,
-        Action::DeleteNotebookInstance,
-        Action::StopTrainingJob,
-        Action::StopProcessingJob,
-        Action::StopHyperParameterTuningJob,
-        Action::StopTransformJob,
-        Action::StopCompilationJob,
-        Action::StopAutoMlJob,
-        Action::StopLabelingJob,
-        Action::DeleteModel,
-        Action::DeleteEndpointConfig,
-        Action::Alert,
-    ] {
-        let name = action.as_str();
+fn every_action_has_the_verb_its_name_says_and_reads_back() {
+    let actions = ResourceKind::ALL
+        .into_iter()
+        .flat_map(|kind| [Action::Stop(kind), Action::StopWhenReady(kind), Action::Delete(kind)])
+        .chain([Action::Alert]);
+    for action in actions {
+        let name = action.name();
         let expected = if name.ends_with("_when_in_service") {
             Verb::StopWhenReady
         } else if name.starts_with("stop_") {
@@ -199,5 +190,14 @@ fn every_action_has_the_verb_its_name_says() {
             Verb::Alert
         };
         assert_eq!(action.verb(), expected, "{name}");
+        assert_eq!(Action::named(&name), Some(action), "{name}");
+        let json = serde_json::to_string(&action).unwrap();
+        assert_eq!(serde_json::from_str::<Action>(&json).unwrap(), action);
     }
+    assert_eq!(Action::Stop(ResourceKind::TrainingJob).name(), "stop_training_job");
+    assert_eq!(
+        Action::StopWhenReady(ResourceKind::NotebookInstance).name(),
+        "stop_notebook_instance_when_in_service"
+    );
+    assert_eq!(Action::named("stop_nothing"), None);
 }

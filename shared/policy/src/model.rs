@@ -8,113 +8,10 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The SageMaker resource kinds smguard evaluates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ResourceKind {
-    NotebookInstance,
-    TrainingJob,
-    ProcessingJob,
-    HyperParameterTuningJob,
-    TransformJob,
-    Model,
-    EndpointConfig,
-    Domain,
-    CompilationJob,
-    AutoMlJob,
-    LabelingJob,
-}
-
-impl ResourceKind {
-    pub const ALL: [ResourceKind; 11] = [
-        ResourceKind::NotebookInstance,
-        ResourceKind::TrainingJob,
-        ResourceKind::ProcessingJob,
-        ResourceKind::HyperParameterTuningJob,
-        ResourceKind::TransformJob,
-        ResourceKind::Model,
-        ResourceKind::EndpointConfig,
-        ResourceKind::Domain,
-        ResourceKind::CompilationJob,
-        ResourceKind::AutoMlJob,
-        ResourceKind::LabelingJob,
-    ];
-
-    /// The snake_case name used in JSON output and configuration.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResourceKind::NotebookInstance => "notebook_instance",
-            ResourceKind::TrainingJob => "training_job",
-            ResourceKind::ProcessingJob => "processing_job",
-            ResourceKind::HyperParameterTuningJob => "hyper_parameter_tuning_job",
-            ResourceKind::TransformJob => "transform_job",
-            ResourceKind::Model => "model",
-            ResourceKind::EndpointConfig => "endpoint_config",
-            ResourceKind::Domain => "domain",
-            ResourceKind::CompilationJob => "compilation_job",
-            ResourceKind::AutoMlJob => "auto_ml_job",
-            ResourceKind::LabelingJob => "labeling_job",
-        }
-    }
-
-    /// The resource-type segment of the kind's ARN (`…:training-job/<name>`).
-    pub fn arn_resource_type(self) -> &'static str {
-        match self {
-            ResourceKind::NotebookInstance => "notebook-instance",
-            ResourceKind::TrainingJob => "training-job",
-            ResourceKind::ProcessingJob => "processing-job",
-            ResourceKind::HyperParameterTuningJob => "hyper-parameter-tuning-job",
-            ResourceKind::TransformJob => "transform-job",
-            ResourceKind::Model => "model",
-            ResourceKind::EndpointConfig => "endpoint-config",
-            ResourceKind::Domain => "domain",
-            ResourceKind::CompilationJob => "compilation-job",
-            ResourceKind::AutoMlJob => "automl-job",
-            ResourceKind::LabelingJob => "labeling-job",
-        }
-    }
-
-    /// Words for alerts ("training job").
-    pub fn display_name(self) -> &'static str {
-        match self {
-            ResourceKind::NotebookInstance => "notebook instance",
-            ResourceKind::TrainingJob => "training job",
-            ResourceKind::ProcessingJob => "processing job",
-            ResourceKind::HyperParameterTuningJob => "hyper-parameter tuning job",
-            ResourceKind::TransformJob => "transform job",
-            ResourceKind::Model => "model",
-            ResourceKind::EndpointConfig => "endpoint configuration",
-            ResourceKind::Domain => "Studio domain",
-            ResourceKind::CompilationJob => "compilation job",
-            ResourceKind::AutoMlJob => "AutoML job",
-            ResourceKind::LabelingJob => "labeling job",
-        }
-    }
-
-    /// Jobs can be stopped; notebooks too, but through their own lifecycle.
-    pub fn is_job(self) -> bool {
-        matches!(
-            self,
-            ResourceKind::TrainingJob
-                | ResourceKind::ProcessingJob
-                | ResourceKind::HyperParameterTuningJob
-                | ResourceKind::TransformJob
-                | ResourceKind::CompilationJob
-                | ResourceKind::AutoMlJob
-                | ResourceKind::LabelingJob
-        )
-    }
-}
-
-impl fmt::Display for ResourceKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::kind::ResourceKind;
 
 /// Enough to find a resource again: what the remediator and the inventory take.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -367,6 +264,11 @@ pub struct Resource {
     /// Notebook minimum IMDS version (`1`/`2`).
     pub minimum_imds_version: Option<Setting<String>>,
     pub s3_outputs: Vec<S3Output>,
+    /// Notebook `LifecycleConfigName`: the script the notebook runs as root (`None` inside: none).
+    pub lifecycle_config: Option<Setting<Option<String>>>,
+    /// Remote shells into the compute: training `RemoteDebugConfig.EnableRemoteDebug`, endpoint
+    /// variants' `EnableSSMAccess`, a space's `RemoteAccess`.
+    pub remote_access: Vec<Setting<bool>>,
     pub instance_types: Vec<String>,
     pub tags: BTreeMap<String, String>,
     /// Resources this one depends on for its security (a transform job runs a model).
@@ -395,6 +297,8 @@ impl Resource {
             root_access: None,
             minimum_imds_version: None,
             s3_outputs: Vec::new(),
+            lifecycle_config: None,
+            remote_access: Vec::new(),
             instance_types: Vec::new(),
             tags: BTreeMap::new(),
             depends_on: Vec::new(),

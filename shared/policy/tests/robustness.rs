@@ -101,6 +101,56 @@ const REMOVALS_OF_THE_OFFENCE: &[(&str, &str, &str)] = &[
         "detail/requestParameters/dataCaptureConfig",
         "the capture without a key removed: nothing is captured, nothing to encrypt",
     ),
+    (
+        "create-domain.canvas-without-key.json",
+        "detail/requestParameters/defaultUserSettings/canvasAppSettings",
+        "without Canvas workspace settings there is no Canvas artifact location whose key to check",
+    ),
+    (
+        "create-domain.canvas-without-key.json",
+        "detail/requestParameters/defaultUserSettings/canvasAppSettings/workspaceSettings",
+        "without Canvas workspace settings there is no Canvas artifact location whose key to check",
+    ),
+    (
+        "create-endpoint-config.ssm-access.json",
+        "detail/requestParameters/productionVariants/0/enableSSMAccess",
+        "SSM access is off unless set (ProductionVariant API text)",
+    ),
+    (
+        "create-endpoint-config.ssm-access.json",
+        "detail/requestParameters/productionVariants/0",
+        "the variant with SSM access removed: no variant opens a shell",
+    ),
+    (
+        "create-monitoring-schedule.no-network-no-keys.json",
+        "detail/requestParameters/monitoringScheduleConfig/monitoringJobDefinition",
+        "without an inline job definition the schedule runs a named one, evaluated on its own Create call",
+    ),
+    (
+        "create-space.remote-access.json",
+        "detail/requestParameters/spaceSettings/remoteAccess",
+        "remote access is off unless set",
+    ),
+    (
+        "create-space.remote-access.json",
+        "detail/requestParameters/spaceSettings",
+        "remote access is off unless set",
+    ),
+    (
+        "create-training-job.remote-debug.json",
+        "detail/requestParameters/remoteDebugConfig/enableRemoteDebug",
+        "remote debugging is off unless set (RemoteDebugConfig API text)",
+    ),
+    (
+        "create-training-job.remote-debug.json",
+        "detail/requestParameters/remoteDebugConfig",
+        "remote debugging is off unless set (RemoteDebugConfig API text)",
+    ),
+    (
+        "create-user-profile.sharing-without-key.json",
+        "detail/requestParameters/userSettings",
+        "without user settings the profile takes the domain's, evaluated on the domain",
+    ),
 ];
 
 /// The entry of [`REMOVALS_OF_THE_OFFENCE`] a mutation matches, if any.
@@ -217,7 +267,7 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
 /// A SageMaker CloudTrail envelope around arbitrary parameters and caller.
 fn arbitrary_sagemaker_call() -> impl Strategy<Value = Value> {
     (
-        prop::sample::select(smguard_policy::event::EVALUATED_API_CALLS.to_vec()),
+        prop::sample::select(smguard_policy::event::evaluated_api_calls()),
         arbitrary_json(),
         arbitrary_json(),
     )

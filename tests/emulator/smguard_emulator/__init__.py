@@ -12,6 +12,9 @@ this package closes those gaps:
   are ``InProgress``. Transitions happen only when a test asks (``POST /_smguard/lifecycle``).
   Stop, start, update and delete enforce AWS's preconditions with AWS's messages.
 - ``extra_jobs``: labeling jobs and AutoML V1 jobs.
+- ``store``: HyperPod clusters, monitoring schedules and job definitions, optimization jobs,
+  feature groups, Studio user profiles and spaces, inference experiments, edge packaging jobs and
+  notebook lifecycle configurations, from one table (moto lacks them or drops their members).
 - ``trail``: every SageMaker call is recorded as a CloudTrail record (camelCase, as CloudTrail
   renders it). ``LookupEvents`` answers from the records; each write call, and each status
   change, is put on the account's default EventBridge bus, so that rules with SQS targets
@@ -23,7 +26,7 @@ Everything is keyed by account and Region, so tests isolated by ``x-moto-account
 each other.
 """
 
-from . import events, extra_jobs, fidelity, lifecycle, trail
+from . import events, extra_jobs, fidelity, lifecycle, store, trail
 
 
 def install() -> None:
@@ -31,5 +34,6 @@ def install() -> None:
     events.install()
     lifecycle.install()
     extra_jobs.install()
+    store.install()
     fidelity.install()
     trail.install()

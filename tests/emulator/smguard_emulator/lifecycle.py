@@ -297,6 +297,8 @@ _INITIAL = {
     sm.HyperParameterTuningJob: ("hyper_parameter_tuning_job_status", "InProgress"),
     sm.CompilationJob: ("compilation_job_status", "INPROGRESS"),
     sm.AutoMLJob: ("auto_ml_job_status", "InProgress"),
+    # A new endpoint is `Creating` for minutes on SageMaker; moto makes it `InService` at once.
+    sm.FakeEndpoint: ("endpoint_status", "Creating"),
 }
 
 

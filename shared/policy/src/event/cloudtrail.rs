@@ -7,31 +7,14 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use super::lenient::Text;
-use super::spec::{self, Absent, SpecError};
+use super::spec::{Absent, Input, ReadError, SpecError};
 use super::{EventError, EventInfo, IgnoreReason, Subject, brief, json_type, locate};
 use crate::config::PolicyConfig;
-use crate::model::{Lifecycle, Origin, Principal, Resource, ResourceKind, Scope, SourceKind, Status};
+use crate::kind::{ApiCall, KindEntry, ResourceKind};
+use crate::model::{Lifecycle, Origin, Principal, Resource, Scope, SourceKind, Status};
 
 /// `eventSource` of SageMaker API calls.
 pub const SAGEMAKER_EVENT_SOURCE: &str = "sagemaker.amazonaws.com";
-
-/// The SageMaker calls the rules evaluate (the EventBridge rule's `eventName` list).
-pub const EVALUATED_API_CALLS: &[&str] = &[
-    "CreateNotebookInstance",
-    "UpdateNotebookInstance",
-    "CreateTrainingJob",
-    "CreateProcessingJob",
-    "CreateHyperParameterTuningJob",
-    "CreateTransformJob",
-    "CreateModel",
-    "CreateEndpointConfig",
-    "CreateDomain",
-    "UpdateDomain",
-    "CreateCompilationJob",
-    "CreateAutoMLJob",
-    "CreateAutoMLJobV2",
-    "CreateLabelingJob",
-];
 
 /// A CloudTrail record; strings are borrowed from the event where JSON escapes allow.
 pub(super) struct Record<'a> {
@@ -50,71 +33,19 @@ pub(super) struct Record<'a> {
     user_identity: Option<UserIdentity<'a>>,
 }
 
-/// `requestParameters`, read in the record's own pass when `eventName` came first (CloudTrail
-/// writes it first; so does any key-sorting export), otherwise kept as text.
+/// `requestParameters`, kept as text until the call is known to be evaluated.
 enum Parameters<'a> {
     /// Missing or `null`.
     Absent,
     Text(&'a RawValue),
-    Read(Box<Spec>),
 }
 
-/// The parameters of an evaluated call.
-enum Spec {
-    NotebookInstance(spec::NotebookInstanceSpec),
-    TrainingJob(spec::TrainingJobSpec),
-    ProcessingJob(spec::ProcessingJobSpec),
-    HyperParameterTuningJob(spec::HyperParameterTuningJobSpec),
-    TransformJob(spec::TransformJobSpec),
-    Model(spec::ModelSpec),
-    EndpointConfig(spec::EndpointConfigSpec),
-    Domain(spec::DomainSpec),
-    CompilationJob(spec::CompilationJobSpec),
-    AutoMlJob(spec::AutoMlJobSpec),
-    AutoMlJobV2(spec::AutoMlJobV2Spec),
-    LabelingJob(spec::LabelingJobSpec),
-}
-
-/// Reads the parameters of `call`; `None` for JSON `null`.
-struct SpecSeed(Call);
-
-impl<'de> DeserializeSeed<'de> for SpecSeed {
-    type Value = Option<Spec>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        fn read<'de, S: Deserialize<'de>, D: Deserializer<'de>>(
-            d: D,
-            wrap: fn(S) -> Spec,
-        ) -> Result<Option<Spec>, D::Error> {
-            Ok(Option::<S>::deserialize(d)?.map(wrap))
-        }
-        match self.0 {
-            Call::Create(ResourceKind::NotebookInstance) | Call::UpdateNotebookInstance => {
-                read(d, Spec::NotebookInstance)
-            }
-            Call::Create(ResourceKind::TrainingJob) => read(d, Spec::TrainingJob),
-            Call::Create(ResourceKind::ProcessingJob) => read(d, Spec::ProcessingJob),
-            Call::Create(ResourceKind::HyperParameterTuningJob) => read(d, Spec::HyperParameterTuningJob),
-            Call::Create(ResourceKind::TransformJob) => read(d, Spec::TransformJob),
-            Call::Create(ResourceKind::Model) => read(d, Spec::Model),
-            Call::Create(ResourceKind::EndpointConfig) => read(d, Spec::EndpointConfig),
-            Call::Create(ResourceKind::Domain) | Call::UpdateDomain => read(d, Spec::Domain),
-            Call::Create(ResourceKind::CompilationJob) => read(d, Spec::CompilationJob),
-            Call::CreateAutoMlV1 => read(d, Spec::AutoMlJob),
-            Call::Create(ResourceKind::AutoMlJob) => read(d, Spec::AutoMlJobV2),
-            Call::Create(ResourceKind::LabelingJob) => read(d, Spec::LabelingJob),
-        }
-    }
-}
-
-/// Reads a record; with `read_parameters`, the parameters of an evaluated call in place.
-struct RecordSeed {
-    read_parameters: bool,
-}
+/// Reads a record in one pass, borrowing its strings.
+struct RecordSeed;
 
 impl<'de> Deserialize<'de> for Record<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        RecordSeed { read_parameters: true }.deserialize(d)
+        RecordSeed.deserialize(d)
     }
 }
 
@@ -166,19 +97,9 @@ impl<'de> Visitor<'de> for RecordSeed {
                     if std::mem::replace(&mut seen_parameters, true) {
                         return Err(A::Error::duplicate_field("requestParameters"));
                     }
-                    let call = record
-                        .event_name
-                        .as_deref()
-                        .and_then(Call::of)
-                        .filter(|_| self.read_parameters);
-                    record.request_parameters = match call {
-                        Some(call) => map
-                            .next_value_seed(SpecSeed(call))?
-                            .map_or(Parameters::Absent, |spec| Parameters::Read(Box::new(spec))),
-                        None => map
-                            .next_value::<Option<&RawValue>>()?
-                            .map_or(Parameters::Absent, Parameters::Text),
-                    };
+                    record.request_parameters = map
+                        .next_value::<Option<&RawValue>>()?
+                        .map_or(Parameters::Absent, Parameters::Text);
                     continue;
                 }
                 "responseElements" => {
@@ -243,43 +164,6 @@ fn owned(value: &Option<Cow<'_, str>>) -> Option<String> {
     value.as_deref().map(str::to_owned)
 }
 
-/// The ARNs and IDs Create calls return.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct ResponseElements {
-    notebook_instance_arn: Option<String>,
-    training_job_arn: Option<String>,
-    processing_job_arn: Option<String>,
-    hyper_parameter_tuning_job_arn: Option<String>,
-    transform_job_arn: Option<String>,
-    model_arn: Option<String>,
-    endpoint_config_arn: Option<String>,
-    domain_arn: Option<String>,
-    domain_id: Option<String>,
-    compilation_job_arn: Option<String>,
-    #[serde(rename = "autoMLJobArn")]
-    auto_ml_job_arn: Option<String>,
-    labeling_job_arn: Option<String>,
-}
-
-impl ResponseElements {
-    fn arn(&self, kind: ResourceKind) -> Option<&String> {
-        match kind {
-            ResourceKind::NotebookInstance => self.notebook_instance_arn.as_ref(),
-            ResourceKind::TrainingJob => self.training_job_arn.as_ref(),
-            ResourceKind::ProcessingJob => self.processing_job_arn.as_ref(),
-            ResourceKind::HyperParameterTuningJob => self.hyper_parameter_tuning_job_arn.as_ref(),
-            ResourceKind::TransformJob => self.transform_job_arn.as_ref(),
-            ResourceKind::Model => self.model_arn.as_ref(),
-            ResourceKind::EndpointConfig => self.endpoint_config_arn.as_ref(),
-            ResourceKind::Domain => self.domain_arn.as_ref(),
-            ResourceKind::CompilationJob => self.compilation_job_arn.as_ref(),
-            ResourceKind::AutoMlJob => self.auto_ml_job_arn.as_ref(),
-            ResourceKind::LabelingJob => self.labeling_job_arn.as_ref(),
-        }
-    }
-}
-
 impl Record<'_> {
     /// Whether the record names the service it calls: what makes it a CloudTrail record.
     pub(super) fn has_event_source(&self) -> bool {
@@ -294,16 +178,8 @@ pub(super) fn parse(record_json: &str) -> Result<Record<'_>, EventError> {
             reason: format!("the CloudTrail record is {}, not an object", json_type(record_json)),
         });
     }
-    serde_json::from_str(record_json).or_else(|_| {
-        // The parameters did not read as their call's shape: keep them as text, so that the
-        // record is still read and the parameters' reader says what is wrong.
-        let mut deserializer = serde_json::Deserializer::from_str(record_json);
-        RecordSeed { read_parameters: false }
-            .deserialize(&mut deserializer)
-            .and_then(|record| deserializer.end().map(|()| record))
-            .map_err(|error| EventError::NotAnEvent {
-                reason: format!("CloudTrail record: {}", brief(error)),
-            })
+    serde_json::from_str(record_json).map_err(|error| EventError::NotAnEvent {
+        reason: format!("CloudTrail record: {}", brief(error)),
     })
 }
 
@@ -376,7 +252,7 @@ pub(super) fn normalize_record(record: Record<'_>, info: &mut EventInfo, config:
     }) {
         return Subject::Ignored(IgnoreReason::OwnAction { principal: own.clone() });
     }
-    let Some(call) = Call::of(&event_name) else {
+    let Some((entry, call)) = crate::kind::api_call(&event_name) else {
         return Subject::Ignored(IgnoreReason::Unrelated {
             description: format!("`{event_name}` from `{SAGEMAKER_EVENT_SOURCE}`"),
         });
@@ -396,33 +272,29 @@ pub(super) fn normalize_record(record: Record<'_>, info: &mut EventInfo, config:
     };
     // The response is not security-relevant: a malformed one only costs the ARN, which is
     // rebuilt from the name.
-    let response: ResponseElements = record
+    let response: serde_json::Map<String, serde_json::Value> = record
         .response_elements
         .and_then(|r| serde_json::from_str(r.get()).ok())
         .unwrap_or_default();
-    let parameters = match record.request_parameters {
-        Parameters::Read(spec) => Ok(*spec),
-        Parameters::Text(text) => read_spec(call, text.get(), &event_name),
+    let response_arn = response.get(entry.response_arn).and_then(|v| v.as_str());
+    let (absent, scope) = match call.scope {
+        Scope::Whole => (Absent::Default, Scope::Whole),
+        Scope::Change => (Absent::Unchanged, Scope::Change),
+    };
+    let built = match record.request_parameters {
+        Parameters::Text(text) => read_parameters(call, text.get(), &event_name, absent, scope, origin()),
         Parameters::Absent => Err(EventError::MissingField {
             event: event_name.clone(),
             field: "requestParameters".to_owned(),
         }),
     };
-    let built = parameters.and_then(|parameters| {
-        build(call, parameters, origin()).map_err(|error| match error {
-            SpecError::MissingName(field) | SpecError::MissingRequired(field) => EventError::MissingRequired {
-                event: event_name.clone(),
-                field: format!("requestParameters.{field}"),
-            },
-        })
-    });
     let mut resource = match built {
         Ok(resource) => resource,
         // The parameters cannot be read (CloudTrail omits them over 100 KB, or the record is
         // incomplete), but the call succeeded and its response names what it created: name the
         // resource from that ARN, every field unknown, so that the guard describes it and decides
         // on what SageMaker says.
-        Err(error) => match unread(call, &response, origin()) {
+        Err(error) => match response_arn.and_then(|arn| unread(entry, call, arn, origin())) {
             Some(mut resource) => {
                 resource.created_by = Some(principal);
                 locate(&mut resource, info);
@@ -435,169 +307,98 @@ pub(super) fn normalize_record(record: Record<'_>, info: &mut EventInfo, config:
         },
     };
     if resource.arn.is_none() {
-        resource.arn = response.arn(resource.kind).cloned();
+        resource.arn = response_arn.map(str::to_owned);
     }
-    if resource.id.is_none() && resource.kind == ResourceKind::Domain {
-        resource.id = response.domain_id.clone();
+    // Studio domains are addressed by the ID their Create call returns.
+    if resource.id.is_none()
+        && entry.arn_names.first() == Some(&"domainId")
+        && let Some(id) = response.get("domainId").and_then(|v| v.as_str())
+    {
+        resource.id = Some(id.to_owned());
     }
     if resource.status.is_none() {
-        resource.status = status_after(call, resource.kind);
+        resource.status = call.status_after.map(|value| Status {
+            value: value.to_owned(),
+            lifecycle: Lifecycle::of(value),
+            inferred: true,
+        });
     }
     resource.created_by = Some(principal);
     locate(&mut resource, info);
+    // A call that only names what decides its security (an endpoint names its configuration):
+    // nothing to conclude until that is described.
+    if entry.kind == ResourceKind::Endpoint {
+        let config = resource
+            .depends_on
+            .first()
+            .map_or_else(String::new, |config| config.name.clone());
+        return Subject::Unread {
+            resource: Box::new(resource),
+            error: EventError::DependsOn {
+                event: event_name,
+                what: format!("endpoint configuration `{config}`"),
+            },
+        };
+    }
     Subject::Resource(Box::new(resource))
 }
 
-/// The calls evaluated, by how their parameters are read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Call {
-    /// A Create call whose spec is the kind's.
-    Create(ResourceKind),
-    /// `CreateAutoMLJob` (V1) shares the kind with V2 but not the shape.
-    CreateAutoMlV1,
-    UpdateNotebookInstance,
-    UpdateDomain,
-}
-
-impl Call {
-    /// The kind the call creates or changes.
-    fn kind(self) -> ResourceKind {
-        match self {
-            Call::Create(kind) => kind,
-            Call::CreateAutoMlV1 => ResourceKind::AutoMlJob,
-            Call::UpdateNotebookInstance => ResourceKind::NotebookInstance,
-            Call::UpdateDomain => ResourceKind::Domain,
-        }
-    }
-
-    /// The camelCase parameter that holds what the kind's ARN names: the name, or for Studio
-    /// domains the domain ID (which is also what `DescribeDomain` takes).
-    fn arn_name_field(self) -> &'static str {
-        use spec::ResourceSpec as _;
-        match self.kind() {
-            ResourceKind::NotebookInstance => spec::NotebookInstanceSpec::NAME_FIELD,
-            ResourceKind::TrainingJob => spec::TrainingJobSpec::NAME_FIELD,
-            ResourceKind::ProcessingJob => spec::ProcessingJobSpec::NAME_FIELD,
-            ResourceKind::HyperParameterTuningJob => spec::HyperParameterTuningJobSpec::NAME_FIELD,
-            ResourceKind::TransformJob => spec::TransformJobSpec::NAME_FIELD,
-            ResourceKind::Model => spec::ModelSpec::NAME_FIELD,
-            ResourceKind::EndpointConfig => spec::EndpointConfigSpec::NAME_FIELD,
-            ResourceKind::Domain => "domainId",
-            ResourceKind::CompilationJob => spec::CompilationJobSpec::NAME_FIELD,
-            ResourceKind::AutoMlJob => spec::AutoMlJobV2Spec::NAME_FIELD,
-            ResourceKind::LabelingJob => spec::LabelingJobSpec::NAME_FIELD,
-        }
-    }
-
-    fn of(event_name: &str) -> Option<Call> {
-        Some(match event_name {
-            "CreateNotebookInstance" => Call::Create(ResourceKind::NotebookInstance),
-            "UpdateNotebookInstance" => Call::UpdateNotebookInstance,
-            "CreateTrainingJob" => Call::Create(ResourceKind::TrainingJob),
-            "CreateProcessingJob" => Call::Create(ResourceKind::ProcessingJob),
-            "CreateHyperParameterTuningJob" => Call::Create(ResourceKind::HyperParameterTuningJob),
-            "CreateTransformJob" => Call::Create(ResourceKind::TransformJob),
-            "CreateModel" => Call::Create(ResourceKind::Model),
-            "CreateEndpointConfig" => Call::Create(ResourceKind::EndpointConfig),
-            "CreateDomain" => Call::Create(ResourceKind::Domain),
-            "UpdateDomain" => Call::UpdateDomain,
-            "CreateCompilationJob" => Call::Create(ResourceKind::CompilationJob),
-            "CreateAutoMLJob" => Call::CreateAutoMlV1,
-            "CreateAutoMLJobV2" => Call::Create(ResourceKind::AutoMlJob),
-            "CreateLabelingJob" => Call::Create(ResourceKind::LabelingJob),
-            _ => return None,
-        })
-    }
-}
-
-/// Reads parameters kept as text (the slow path): says what is wrong when they do not fit.
-fn read_spec(call: Call, text: &str, event: &str) -> Result<Spec, EventError> {
-    if json_type(text) != "an object" {
+/// Reads a call's parameters; says what is wrong when they do not fit.
+fn read_parameters(
+    call: &ApiCall,
+    text: &str,
+    event: &str,
+    absent: Absent,
+    scope: Scope,
+    origin: Origin,
+) -> Result<Resource, EventError> {
+    if json_type(text) != "an object" && json_type(text) != "null" {
         return Err(EventError::TruncatedParameters {
             event: event.to_owned(),
         });
     }
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    match SpecSeed(call)
-        .deserialize(&mut deserializer)
-        .and_then(|spec| deserializer.end().map(|()| spec))
-    {
-        Ok(Some(spec)) => Ok(spec),
-        Ok(None) => Err(EventError::MissingField {
+    match (call.read)(Input::Text(text), absent, scope, origin) {
+        Ok(resource) => Ok(resource),
+        Err(ReadError::Null) => Err(EventError::MissingField {
             event: event.to_owned(),
             field: "requestParameters".to_owned(),
         }),
-        Err(error) => Err(EventError::InvalidField {
+        Err(ReadError::Invalid(reason)) => Err(EventError::InvalidField {
             event: event.to_owned(),
-            reason: brief(error),
+            reason,
         }),
-    }
-}
-
-/// Builds the resource a call's parameters describe. Create calls carry the whole resource
-/// (absent fields are AWS defaults); Update calls only the fields they change.
-fn build(call: Call, parameters: Spec, origin: Origin) -> Result<Resource, SpecError> {
-    let (absent, scope) = match call {
-        Call::UpdateNotebookInstance | Call::UpdateDomain => (Absent::Unchanged, Scope::Change),
-        Call::Create(_) | Call::CreateAutoMlV1 => (Absent::Default, Scope::Whole),
-    };
-    build_as(parameters, absent, scope, origin)
-}
-
-fn build_as(parameters: Spec, absent: Absent, scope: Scope, origin: Origin) -> Result<Resource, SpecError> {
-    match parameters {
-        Spec::NotebookInstance(s) => spec::build(s, absent, scope, origin),
-        Spec::TrainingJob(s) => spec::build(s, absent, scope, origin),
-        Spec::ProcessingJob(s) => spec::build(s, absent, scope, origin),
-        Spec::HyperParameterTuningJob(s) => spec::build(s, absent, scope, origin),
-        Spec::TransformJob(s) => spec::build(s, absent, scope, origin),
-        Spec::Model(s) => spec::build(s, absent, scope, origin),
-        Spec::EndpointConfig(s) => spec::build(s, absent, scope, origin),
-        Spec::Domain(s) => spec::build(s, absent, scope, origin),
-        Spec::CompilationJob(s) => spec::build(s, absent, scope, origin),
-        Spec::AutoMlJob(s) => spec::build(s, absent, scope, origin),
-        Spec::AutoMlJobV2(s) => spec::build(s, absent, scope, origin),
-        Spec::LabelingJob(s) => spec::build(s, absent, scope, origin),
+        Err(ReadError::Spec(SpecError::MissingName(field) | SpecError::MissingRequired(field))) => {
+            Err(EventError::MissingRequired {
+                event: event.to_owned(),
+                field: format!("requestParameters.{field}"),
+            })
+        }
     }
 }
 
 /// The resource a successful call's response names, with every field unknown: what is left of a
-/// call whose parameters cannot be read. `None` when the response names nothing (an `Update*`
-/// call without an ARN in its answer, a malformed response).
-fn unread(call: Call, response: &ResponseElements, origin: Origin) -> Option<Resource> {
-    let kind = call.kind();
-    let arn = response.arn(kind)?;
+/// call whose parameters cannot be read. `None` when the ARN is not the kind's.
+fn unread(entry: &KindEntry, call: &ApiCall, arn: &str, origin: Origin) -> Option<Resource> {
     let parsed = crate::arn::Arn::parse(arn)?;
-    let (arn_type, name) = parsed.resource.split_once('/')?;
-    if arn_type != kind.arn_resource_type() || name.is_empty() {
+    let mut segments = parsed.resource.split('/');
+    if segments.next()? != entry.arn_type {
         return None;
     }
     let mut named = serde_json::Map::new();
-    named.insert(
-        call.arn_name_field().to_owned(),
-        serde_json::Value::String(name.to_owned()),
-    );
-    let text = serde_json::Value::Object(named).to_string();
-    let parameters = read_spec(call, &text, &origin.name).ok()?;
-    let mut resource = build_as(parameters, Absent::Unknown, Scope::Whole, origin).ok()?;
-    resource.arn = Some(arn.clone());
+    for field in entry.arn_names {
+        let value = segments.next().filter(|value| !value.is_empty())?;
+        named.insert((*field).to_owned(), serde_json::Value::String(value.to_owned()));
+    }
+    if segments.next().is_some() {
+        return None;
+    }
+    let mut resource = (call.read)(
+        Input::Value(serde_json::Value::Object(named)),
+        Absent::Unknown,
+        Scope::Whole,
+        origin,
+    )
+    .ok()?;
+    resource.arn = Some(arn.to_owned());
     Some(resource)
-}
-
-/// The status a call leaves the resource in, where the call implies one.
-fn status_after(call: Call, kind: ResourceKind) -> Option<Status> {
-    let value = match (call, kind) {
-        (Call::UpdateNotebookInstance, _) => "Updating",
-        (Call::Create(ResourceKind::NotebookInstance | ResourceKind::Domain), _) => "Pending",
-        (Call::Create(ResourceKind::CompilationJob), _) => "INPROGRESS",
-        (Call::Create(ResourceKind::LabelingJob), _) => "Initializing",
-        (Call::Create(kind), _) if kind.is_job() => "InProgress",
-        (Call::CreateAutoMlV1, _) => "InProgress",
-        _ => return None,
-    };
-    Some(Status {
-        value: value.to_owned(),
-        lifecycle: Lifecycle::of(value),
-        inferred: true,
-    })
 }

@@ -67,3 +67,15 @@ impl<'de> Deserialize<'de> for Text<'de> {
         deserializer.deserialize_str(TextVisitor)
     }
 }
+
+/// An optional structure that must be a JSON object: serde would otherwise read an array as a
+/// structure whose members are all absent, and an absent switch reads as its default, "off".
+pub fn opt_object<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    match Option::<serde_json::Value>::deserialize(deserializer)? {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(value @ serde_json::Value::Object(_)) => serde_json::from_value(value).map(Some).map_err(D::Error::custom),
+        Some(_) => Err(D::Error::custom("expected an object")),
+    }
+}

@@ -22,8 +22,8 @@ use crate::arn::{Arn, partition_for_region};
 use crate::config::PolicyConfig;
 use crate::model::{Location, Principal, Resource};
 
-pub use cloudtrail::{EVALUATED_API_CALLS, SAGEMAKER_EVENT_SOURCE};
-pub use native::EVALUATED_STATE_CHANGES;
+pub use crate::kind::{evaluated_api_calls, evaluated_state_changes};
+pub use cloudtrail::SAGEMAKER_EVENT_SOURCE;
 
 /// `detail-type` of CloudTrail API calls delivered by EventBridge.
 pub const API_CALL_DETAIL_TYPE: &str = "AWS API Call via CloudTrail";
@@ -77,6 +77,8 @@ pub enum EventError {
     MissingRequired { event: String, field: String },
     #[error("`{event}` has an invalid value: {reason}")]
     InvalidField { event: String, reason: String },
+    #[error("`{event}` carries no security fields of its own: {what} decides")]
+    DependsOn { event: String, what: String },
 }
 
 /// The result of reading one event.
@@ -185,7 +187,7 @@ fn normalize_envelope(envelope: Envelope<'_>, raw: &str, info: &mut EventInfo, c
     if detail_type == API_CALL_DETAIL_TYPE {
         return cloudtrail::normalize(detail.get(), info, config);
     }
-    match native::kind_of(&detail_type) {
+    match crate::kind::state_change(&detail_type) {
         Some(kind) => {
             // Only the first ARN matters, and only as a fallback: tolerate odd shapes.
             let resources: Vec<String> = envelope
@@ -315,7 +317,7 @@ impl<'a> From<LooseEnvelope<'a>> for Envelope<'a> {
 const MAX_REASON_CHARS: usize = 200;
 
 /// A parser's message, shortened for a reason.
-fn brief(message: impl std::fmt::Display) -> String {
+pub(crate) fn brief(message: impl std::fmt::Display) -> String {
     let message = message.to_string();
     match message.char_indices().nth(MAX_REASON_CHARS) {
         Some((cut, _)) => format!("{}…", message.get(..cut).unwrap_or_default()),

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::lenient::opt_bool;
+use super::lenient::{opt_bool, opt_object};
 use crate::model::{
     FieldName, KeyPurpose, KeySetting, Lifecycle, Location, NetworkAttachment, Observed, Origin, Resource,
     ResourceKind, ResourceRef, S3Output, Scope, Setting, SourceKind, Status,
@@ -53,7 +53,7 @@ pub enum SpecError {
 }
 
 /// The fields of one kind's API that smguard reads.
-pub trait ResourceSpec: for<'de> Deserialize<'de> {
+pub trait ResourceSpec: for<'de> Deserialize<'de> + Default {
     const KIND: ResourceKind;
     /// The camelCase name of the field that names the resource.
     const NAME_FIELD: &'static str;
@@ -72,6 +72,68 @@ pub trait ResourceSpec: for<'de> Deserialize<'de> {
     fn missing_required(&self) -> Option<&'static str>;
     /// Moves this spec's facts into the resource.
     fn collect(self, facts: &mut Facts<'_>);
+    /// The spec's fullest shape with every field unset: read with absent fields unknown, it
+    /// yields every field the kind can have (what a rule's applies-to is derived from).
+    fn probe() -> Self {
+        Self::default()
+    }
+}
+
+/// What a reader reads: a call's `requestParameters` text, or a (camel-cased) `Describe*`-shaped
+/// detail.
+#[derive(Debug)]
+pub enum Input<'a> {
+    Text(&'a str),
+    Value(serde_json::Value),
+    /// No input: [`ResourceSpec::probe`], named `probe`.
+    Probe,
+}
+
+/// Why a reader built no resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// The input is JSON `null`.
+    Null,
+    /// The input does not have the kind's shape.
+    Invalid(String),
+    Spec(SpecError),
+}
+
+/// A kind's field reader, as the kind table names it: input, how to read absent fields, scope
+/// and origin in; the resource, its status read from the input where it has one, out.
+pub type Reader = fn(Input<'_>, Absent, Scope, Origin) -> Result<Resource, ReadError>;
+
+/// The [`Reader`] of spec `S`.
+pub fn read<S: ResourceSpec>(
+    input: Input<'_>,
+    absent: Absent,
+    scope: Scope,
+    origin: Origin,
+) -> Result<Resource, ReadError> {
+    let spec: Option<S> = match input {
+        Input::Text(text) => serde_json::from_str(text),
+        Input::Value(value) => serde_json::from_value(value),
+        Input::Probe => {
+            let mut resource = Resource::new(S::KIND, "probe", scope, origin);
+            S::probe().collect(&mut Facts {
+                absent,
+                resource: &mut resource,
+            });
+            return Ok(resource);
+        }
+    }
+    .map_err(|error| ReadError::Invalid(super::brief(error)))?;
+    let spec = spec.ok_or(ReadError::Null)?;
+    let status = spec.status().map(|value| Status {
+        value: value.to_owned(),
+        lifecycle: Lifecycle::of(value),
+        inferred: false,
+    });
+    let mut resource = build(spec, absent, scope, origin).map_err(ReadError::Spec)?;
+    if status.is_some() {
+        resource.status = status;
+    }
+    Ok(resource)
 }
 
 /// Builds the resource a spec describes; `absent` says how to read missing fields.
@@ -92,28 +154,6 @@ pub fn build<S: ResourceSpec>(spec: S, absent: Absent, scope: Scope, origin: Ori
         absent,
         resource: &mut resource,
     });
-    Ok(resource)
-}
-
-/// Builds the resource a `Describe*` answer describes: absent fields are AWS defaults (the
-/// answer omits unset members), and the status and location are read from the answer.
-pub fn described<S: ResourceSpec>(spec: S, operation: &str) -> Result<Resource, SpecError> {
-    let status = spec.status().map(|value| Status {
-        value: value.to_owned(),
-        lifecycle: Lifecycle::of(value),
-        inferred: false,
-    });
-    let origin = Origin {
-        source: SourceKind::Describe,
-        name: operation.to_owned(),
-        event_id: None,
-        time: None,
-    };
-    let mut resource = build(spec, Absent::Default, Scope::Whole, origin)?;
-    resource.status = status;
-    if let Some(arn) = &resource.arn {
-        resource.location = Location::from_arn(arn);
-    }
     Ok(resource)
 }
 
@@ -165,6 +205,13 @@ impl Facts<'_> {
             self.resource
                 .inter_container_encryption
                 .push(Setting::new(field, observed));
+        }
+    }
+
+    /// A remote shell switch (`EnableRemoteDebug`, `EnableSSMAccess`): off unless set.
+    fn remote_access(&mut self, field: impl Into<FieldName>, value: Option<bool>) {
+        if let Some(observed) = self.absent.observe(value, false) {
+            self.resource.remote_access.push(Setting::new(field, observed));
         }
     }
 
@@ -350,13 +397,17 @@ pub struct NotebookInstanceSpec {
     pub instance_type: Option<String>,
     pub role_arn: Option<String>,
     pub subnet_id: Option<String>,
-    /// `SecurityGroups` in state-change events and `DescribeNotebookInstance`.
-    #[serde(alias = "securityGroups")]
     pub security_group_ids: Option<Vec<String>>,
+    /// `SecurityGroupIds` is `SecurityGroups` in state-change events and `DescribeNotebookInstance`.
+    pub security_groups: Option<Vec<String>>,
     pub direct_internet_access: Option<String>,
     pub kms_key_id: Option<String>,
     pub root_access: Option<String>,
     pub instance_metadata_service_configuration: Option<InstanceMetadataServiceConfiguration>,
+    pub lifecycle_config_name: Option<String>,
+    /// `UpdateNotebookInstance` only: detach the lifecycle configuration.
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub disassociate_lifecycle_config: Option<bool>,
     pub tags: Option<Tags>,
 }
 
@@ -385,7 +436,7 @@ impl ResourceSpec for NotebookInstanceSpec {
         facts.instance_types(self.instance_type.as_slice());
         let attachment = non_blank(self.subnet_id).map(|subnet| NetworkAttachment::CustomerVpc {
             subnets: Some(vec![subnet]),
-            security_groups: self.security_group_ids.unwrap_or_default(),
+            security_groups: self.security_group_ids.or(self.security_groups).unwrap_or_default(),
         });
         facts.attachment("SubnetId", attachment, NetworkAttachment::NoVpc);
         facts.resource.direct_internet_access =
@@ -400,6 +451,13 @@ impl ResourceSpec for NotebookInstanceSpec {
                 .and_then(|c| c.minimum_instance_metadata_service_version),
             "1",
         );
+        let lifecycle_config = match self.disassociate_lifecycle_config {
+            Some(true) => Some(Observed::Explicit(None)),
+            _ => facts
+                .absent
+                .observe(non_blank(self.lifecycle_config_name).map(Some), None),
+        };
+        facts.resource.lifecycle_config = lifecycle_config.map(|value| Setting::new("LifecycleConfigName", value));
         facts.tags(self.tags);
     }
 }
@@ -424,7 +482,16 @@ pub struct TrainingJobSpec {
     pub debug_hook_config: Option<S3OutputPathConfig>,
     pub tensor_board_output_config: Option<S3OutputPathConfig>,
     pub profiler_config: Option<S3OutputPathConfig>,
+    #[serde(default, deserialize_with = "opt_object")]
+    pub remote_debug_config: Option<RemoteDebugConfig>,
     pub tags: Option<Tags>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteDebugConfig {
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub enable_remote_debug: Option<bool>,
 }
 
 impl ResourceSpec for TrainingJobSpec {
@@ -467,6 +534,12 @@ impl ResourceSpec for TrainingJobSpec {
         facts.s3(
             "ProfilerConfig.S3OutputPath",
             self.profiler_config.and_then(|c| c.s3_output_path),
+        );
+        // "By default, remote debugging is disabled" (RemoteDebugConfig); an update that does not
+        // restate it leaves it as it was.
+        facts.remote_access(
+            "RemoteDebugConfig.EnableRemoteDebug",
+            self.remote_debug_config.and_then(|c| c.enable_remote_debug),
         );
         facts.tags(self.tags);
     }
@@ -889,6 +962,9 @@ pub struct ProductionVariant {
     /// Absent for serverless variants.
     pub instance_type: Option<String>,
     pub core_dump_config: Option<CoreDumpConfig>,
+    /// "By default, SSM access is disabled for all production variants behind an endpoint."
+    #[serde(default, rename = "enableSSMAccess", deserialize_with = "opt_bool")]
+    pub enable_ssm_access: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -915,6 +991,13 @@ pub struct AsyncInferenceOutputConfig {
 impl ResourceSpec for EndpointConfigSpec {
     const KIND: ResourceKind = ResourceKind::EndpointConfig;
     const NAME_FIELD: &'static str = "endpointConfigName";
+    /// An inference-component configuration (it has an execution role): the shape with a network.
+    fn probe() -> Self {
+        EndpointConfigSpec {
+            execution_role_arn: Some("probe".to_owned()),
+            ..EndpointConfigSpec::default()
+        }
+    }
     fn name(&self) -> Option<&str> {
         self.endpoint_config_name.as_deref()
     }
@@ -981,7 +1064,11 @@ impl ResourceSpec for EndpointConfigSpec {
             "AsyncInferenceConfig.OutputConfig.S3FailurePath",
             async_output.s3_failure_path,
         );
+        if facts.absent == Absent::Unknown && variants.is_empty() {
+            facts.remote_access("ProductionVariants[*].EnableSSMAccess", None);
+        }
         for (list, index, variant) in variants {
+            facts.remote_access(format!("{list}[{index}].EnableSSMAccess"), variant.enable_ssm_access);
             if let Some(core_dump) = variant.core_dump_config {
                 facts.key(
                     format!("{list}[{index}].CoreDumpConfig.KmsKeyId"),
@@ -1045,6 +1132,59 @@ pub struct DomainSettings {
 pub struct UserSettings {
     pub security_groups: Option<Vec<String>>,
     pub sharing_settings: Option<SharingSettings>,
+    pub canvas_app_settings: Option<CanvasAppSettings>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CanvasAppSettings {
+    pub workspace_settings: Option<WorkspaceSettings>,
+}
+
+/// Where Canvas stores the artifacts it generates, and the key that encrypts them there.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceSettings {
+    pub s3_artifact_path: Option<String>,
+    pub s3_kms_key_id: Option<String>,
+}
+
+/// The user settings a domain's defaults and a user profile share: notebook sharing and the
+/// Canvas workspace.
+fn collect_user_settings(facts: &mut Facts<'_>, prefix: &'static str, settings: Option<UserSettings>) {
+    let settings = settings.unwrap_or_default();
+    let sharing = settings.sharing_settings;
+    // "The default is Disabled"; `S3KmsKeyId` and `S3OutputPath` apply only when it is
+    // `Allowed` (SharingSettings API text).
+    let sharing_on = sharing
+        .as_ref()
+        .is_some_and(|s| s.notebook_output_option.as_deref() == Some("Allowed"));
+    let sharing = sharing.unwrap_or_default();
+    facts.key_within(
+        sharing_on,
+        field(prefix, "SharingSettings.S3KmsKeyId"),
+        KeyPurpose::Output,
+        sharing.s3_kms_key_id,
+        Vec::new(),
+    );
+    if sharing_on {
+        facts.s3(field(prefix, "SharingSettings.S3OutputPath"), sharing.s3_output_path);
+    }
+    // Canvas writes its artifacts where `WorkspaceSettings` says, encrypted with its key.
+    let workspace = settings.canvas_app_settings.and_then(|c| c.workspace_settings);
+    let workspace_present = workspace.is_some();
+    let workspace = workspace.unwrap_or_default();
+    facts.key_within(
+        workspace_present,
+        field(prefix, "CanvasAppSettings.WorkspaceSettings.S3KmsKeyId"),
+        KeyPurpose::Output,
+        workspace.s3_kms_key_id,
+        Vec::new(),
+    );
+    facts.s3(
+        field(prefix, "CanvasAppSettings.WorkspaceSettings.S3ArtifactPath"),
+        workspace.s3_artifact_path,
+    );
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -1108,25 +1248,8 @@ impl ResourceSpec for DomainSpec {
             (key, _) => ("KmsKeyId", key),
         };
         facts.key(field, KeyPurpose::Volume, key, Vec::new());
-        let sharing = self.default_user_settings.and_then(|u| u.sharing_settings);
-        // "The default is Disabled"; `S3KmsKeyId` and `S3OutputPath` apply only when it is
-        // `Allowed` (SharingSettings API text).
-        let sharing_on = sharing
-            .as_ref()
-            .is_some_and(|s| s.notebook_output_option.as_deref() == Some("Allowed"));
-        let sharing = sharing.unwrap_or_default();
-        facts.key_within(
-            sharing_on,
-            "DefaultUserSettings.SharingSettings.S3KmsKeyId",
-            KeyPurpose::Output,
-            sharing.s3_kms_key_id,
-            Vec::new(),
-        );
-        if sharing_on {
-            facts.s3(
-                "DefaultUserSettings.SharingSettings.S3OutputPath",
-                sharing.s3_output_path,
-            );
+        if self.default_user_settings.is_some() || facts.absent != Absent::Unchanged {
+            collect_user_settings(facts, "DefaultUserSettings.", self.default_user_settings);
         }
         facts.tags(self.tags);
     }
@@ -1384,4 +1507,800 @@ impl ResourceSpec for LabelingJobSpec {
         facts.s3("OutputConfig.S3OutputPath", output.s3_output_path);
         facts.tags(self.tags);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notebook lifecycle configuration (its name is what the lifecycle rule checks)
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotebookLifecycleConfigSpec {
+    pub notebook_instance_lifecycle_config_name: Option<String>,
+    pub notebook_instance_lifecycle_config_arn: Option<String>,
+    pub tags: Option<Tags>,
+}
+
+impl ResourceSpec for NotebookLifecycleConfigSpec {
+    const KIND: ResourceKind = ResourceKind::NotebookInstanceLifecycleConfig;
+    const NAME_FIELD: &'static str = "notebookInstanceLifecycleConfigName";
+    fn name(&self) -> Option<&str> {
+        self.notebook_instance_lifecycle_config_name.as_deref()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.notebook_instance_lifecycle_config_arn.as_deref()
+    }
+    fn missing_required(&self) -> Option<&'static str> {
+        None
+    }
+    fn collect(self, facts: &mut Facts<'_>) {
+        facts.tags(self.tags);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Endpoint: its security is its endpoint configuration's
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointSpec {
+    pub endpoint_name: Option<String>,
+    pub endpoint_arn: Option<String>,
+    pub endpoint_status: Option<String>,
+    pub endpoint_config_name: Option<String>,
+    /// Not an API member: the serving configuration's `DescribeEndpointConfig` answer, which the
+    /// adapter adds to the endpoint's. Calls never carry it.
+    pub endpoint_config: Option<EndpointConfigSpec>,
+    pub tags: Option<Tags>,
+}
+
+impl ResourceSpec for EndpointSpec {
+    const KIND: ResourceKind = ResourceKind::Endpoint;
+    const NAME_FIELD: &'static str = "endpointName";
+    fn probe() -> Self {
+        EndpointSpec {
+            endpoint_config: Some(EndpointConfigSpec::probe()),
+            ..EndpointSpec::default()
+        }
+    }
+    fn name(&self) -> Option<&str> {
+        self.endpoint_name.as_deref()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.endpoint_arn.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.endpoint_status.as_deref()
+    }
+    fn missing_required(&self) -> Option<&'static str> {
+        missing(&self.endpoint_config_name, "endpointConfigName")
+    }
+    fn collect(self, facts: &mut Facts<'_>) {
+        if let Some(config) = non_blank(self.endpoint_config_name) {
+            facts.resource.depends_on.push(ResourceRef {
+                kind: ResourceKind::EndpointConfig,
+                name: config,
+                arn: None,
+                id: None,
+            });
+        }
+        // The calls name a configuration and carry none of its fields: every one is unknown
+        // until the configuration is described (a configuration created before smguard, or
+        // while it ran in dry-run, must not reach service unnoticed).
+        let (config, absent) = match self.endpoint_config {
+            Some(config) => (config, facts.absent),
+            None => (EndpointConfigSpec::default(), Absent::Unknown),
+        };
+        let outer = std::mem::replace(&mut facts.absent, absent);
+        ResourceSpec::collect(config, facts);
+        facts.absent = outer;
+        facts.tags(self.tags);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// User profile and space (Studio)
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserProfileSpec {
+    pub domain_id: Option<String>,
+    pub user_profile_name: Option<String>,
+    pub user_profile_arn: Option<String>,
+    pub status: Option<String>,
+    pub user_settings: Option<UserSettings>,
+    pub tags: Option<Tags>,
+}
+
+impl ResourceSpec for UserProfileSpec {
+    const KIND: ResourceKind = ResourceKind::UserProfile;
+    const NAME_FIELD: &'static str = "userProfileName";
+    fn name(&self) -> Option<&str> {
+        self.user_profile_name.as_deref()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.user_profile_arn.as_deref()
+    }
+    fn id(&self) -> Option<&str> {
+        self.domain_id.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    fn missing_required(&self) -> Option<&'static str> {
+        missing(&self.domain_id, "domainId")
+    }
+    fn collect(self, facts: &mut Facts<'_>) {
+        // Without `UserSettings` the profile takes the domain's defaults, evaluated on the domain.
+        if self.user_settings.is_some() || facts.absent == Absent::Unknown {
+            collect_user_settings(facts, "UserSettings.", self.user_settings);
+        }
+        facts.tags(self.tags);
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpaceSpec {
+    pub domain_id: Option<String>,
+    pub space_name: Option<String>,
+    pub space_arn: Option<String>,
+    pub status: Option<String>,
+    #[serde(default, deserialize_with = "opt_object")]
+    pub space_settings: Option<SpaceSettings>,
+    pub tags: Option<Tags>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpaceSettings {
+    /// `ENABLED` lets a local IDE connect into the space (a remote shell with the space's role).
+    pub remote_access: Option<String>,
+}
+
+impl ResourceSpec for SpaceSpec {
+    const KIND: ResourceKind = ResourceKind::Space;
+    const NAME_FIELD: &'static str = "spaceName";
+    fn name(&self) -> Option<&str> {
+        self.space_name.as_deref()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.space_arn.as_deref()
+    }
+    fn id(&self) -> Option<&str> {
+        self.domain_id.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    fn missing_required(&self) -> Option<&'static str> {
+        missing(&self.domain_id, "domainId")
+    }
+    fn collect(self, facts: &mut Facts<'_>) {
+        // A space carries no network or key field of its own (the domain's apply) and no
+        // `SharingSettings`; its remote access is read. `DISABLED` unless set.
+        let present = self.space_settings.is_some();
+        let remote = self.space_settings.and_then(|s| s.remote_access);
+        let enabled = remote.map(|value| value.eq_ignore_ascii_case("ENABLED"));
+        match (enabled, present, facts.absent) {
+            (None, true, Absent::Unchanged) => facts
+                .resource
+                .remote_access
+                .push(Setting::new("SpaceSettings.RemoteAccess", Observed::Defaulted(false))),
+            (value, _, _) => facts.remote_access("SpaceSettings.RemoteAccess", value),
+        }
+        facts.tags(self.tags);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// HyperPod cluster
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterSpec {
+    pub cluster_name: Option<String>,
+    pub cluster_arn: Option<String>,
+    pub cluster_status: Option<String>,
+    pub vpc_config: Option<VpcConfig>,
+    pub instance_groups: Option<Vec<ClusterInstanceGroup>>,
+    pub restricted_instance_groups: Option<Vec<ClusterInstanceGroup>>,
+    pub tags: Option<Tags>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterInstanceGroup {
+    pub instance_group_name: Option<String>,
+    pub instance_type: Option<String>,
+    pub instance_storage_configs: Option<Vec<ClusterInstanceStorageConfig>>,
+    pub override_vpc_config: Option<VpcConfig>,
+}
+
+/// A union: one member set. Only the EBS volume takes a key here.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterInstanceStorageConfig {
+    pub ebs_volume_config: Option<ClusterEbsVolumeConfig>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterEbsVolumeConfig {
+    pub volume_kms_key_id: Option<String>,
+}
+
+impl ResourceSpec for ClusterSpec {
+    const KIND: ResourceKind = ResourceKind::Cluster;
+    const NAME_FIELD: &'static str = "clusterName";
+    fn name(&self) -> Option<&str> {
+        self.cluster_name.as_deref()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.cluster_arn.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.cluster_status.as_deref()
+    }
+    fn missing_required(&self) -> Option<&'static str> {
+        missing(&self.instance_groups, "instanceGroups")
+    }
+    fn collect(self, facts: &mut Facts<'_>) {
+        // `UpdateCluster` cannot change the cluster's VPC: it is left as it was.
+        facts.network("VpcConfig", self.vpc_config);
+        let groups = self
+            .instance_groups
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, g)| ("InstanceGroups", i, g))
+            .chain(
+                self.restricted_instance_groups
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                    .map(|(i, g)| ("RestrictedInstanceGroups", i, g)),
+            );
+        let mut any = false;
+        for (list, index, group) in groups {
+            any = true;
+            facts.instance_types(group.instance_type.as_slice());
+            if let Some(vpc) = group.override_vpc_config {
+                facts.network(format!("{list}[{index}].OverrideVpcConfig"), Some(vpc));
+            }
+            for (storage, config) in group.instance_storage_configs.into_iter().flatten().enumerate() {
+                if let Some(ebs) = config.ebs_volume_config {
+                    // "Optionally specify VolumeKmsKeyId to encrypt the volume with your own KMS
+                    // key instead of an AWS owned KMS key" (ClusterEbsVolumeConfig): no
+                    // instance-type exception in the API text.
+                    facts.key_as(
+                        Absent::Default,
+                        format!("{list}[{index}].InstanceStorageConfigs[{storage}].EbsVolumeConfig.VolumeKmsKeyId"),
+                        KeyPurpose::Volume,
+                        ebs.volume_kms_key_id,
+                        Vec::new(),
+                    );
+                }
+            }
+        }
+        if !any && facts.absent == Absent::Unknown {
+            facts.key(
+                "InstanceGroups[*].InstanceStorageConfigs[*].EbsVolumeConfig.VolumeKmsKeyId",
+                KeyPurpose::Volume,
+                None,
+                Vec::new(),
+            );
+        }
+        facts.tags(self.tags);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Model monitoring: schedules (with an inline job definition, or naming one) and the four job
+// definitions
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MonitoringNetwork {
+    pub vpc_config: Option<VpcConfig>,
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub enable_network_isolation: Option<bool>,
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub enable_inter_container_traffic_encryption: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MonitoringResources {
+    pub cluster_config: Option<ResourceConfig>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MonitoringOutputConfig {
+    pub kms_key_id: Option<String>,
+    pub monitoring_outputs: Option<Vec<ProcessingOutput>>,
+}
+
+/// The fields every monitoring job has, wherever they sit.
+struct MonitoringFields {
+    prefix: &'static str,
+    output_field: &'static str,
+    network: Option<MonitoringNetwork>,
+    resources: Option<MonitoringResources>,
+    output: Option<MonitoringOutputConfig>,
+}
+
+impl MonitoringFields {
+    fn collect(self, facts: &mut Facts<'_>) {
+        let p = self.prefix;
+        // Without `NetworkConfig` each member reads as absent: a job outside any VPC, without
+        // isolation or inter-container encryption.
+        let network = self.network.unwrap_or_default();
+        facts.network(field(p, "NetworkConfig.VpcConfig"), network.vpc_config);
+        facts.network_isolation(
+            field(p, "NetworkConfig.EnableNetworkIsolation"),
+            network.enable_network_isolation,
+        );
+        facts.inter_container_encryption(
+            field(p, "NetworkConfig.EnableInterContainerTrafficEncryption"),
+            network.enable_inter_container_traffic_encryption,
+        );
+        let cluster = self.resources.and_then(|r| r.cluster_config);
+        let instance_types = cluster.as_ref().map(ResourceConfig::instance_types).unwrap_or_default();
+        facts.instance_types(&instance_types);
+        // Monitoring jobs run as processing jobs: the same local-storage exception applies.
+        facts.key(
+            FieldName::Owned(format!("{p}{}ClusterConfig.VolumeKmsKeyId", resources_field(p))),
+            KeyPurpose::Volume,
+            cluster.and_then(|c| c.volume_kms_key_id),
+            instance_types,
+        );
+        let output = self.output.unwrap_or_default();
+        facts.key(
+            FieldName::Owned(format!("{p}{}.KmsKeyId", self.output_field)),
+            KeyPurpose::Output,
+            output.kms_key_id,
+            Vec::new(),
+        );
+        for (index, item) in output.monitoring_outputs.into_iter().flatten().enumerate() {
+            facts.s3(
+                format!("{p}{}.MonitoringOutputs[{index}].S3Output.S3Uri", self.output_field),
+                item.s3_output.and_then(|s| s.s3_uri),
+            );
+        }
+    }
+}
+
+/// `MonitoringResources.` inside a schedule's job definition, `JobResources.` in a job definition.
+fn resources_field(prefix: &str) -> &'static str {
+    if prefix.is_empty() {
+        "JobResources."
+    } else {
+        "MonitoringResources."
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MonitoringScheduleSpec {
+    pub monitoring_schedule_name: Option<String>,
+    pub monitoring_schedule_arn: Option<String>,
+    pub monitoring_schedule_status: Option<String>,
+    pub monitoring_schedule_config: Option<MonitoringScheduleConfig>,
+    pub tags: Option<Tags>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MonitoringScheduleConfig {
+    pub monitoring_job_definition: Option<MonitoringJobDefinition>,
+    pub monitoring_job_definition_name: Option<String>,
+    pub monitoring_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MonitoringJobDefinition {
+    pub network_config: Option<MonitoringNetwork>,
+    pub monitoring_resources: Option<MonitoringResources>,
+    pub monitoring_output_config: Option<MonitoringOutputConfig>,
+}
+
+impl ResourceSpec for MonitoringScheduleSpec {
+    const KIND: ResourceKind = ResourceKind::MonitoringSchedule;
+    const NAME_FIELD: &'static str = "monitoringScheduleName";
+    fn name(&self) -> Option<&str> {
+        self.monitoring_schedule_name.as_deref()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.monitoring_schedule_arn.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.monitoring_schedule_status.as_deref()
+    }
+    fn missing_required(&self) -> Option<&'static str> {
+        missing(&self.monitoring_schedule_config, "monitoringScheduleConfig")
+    }
+    fn collect(self, facts: &mut Facts<'_>) {
+        let config = self.monitoring_schedule_config.unwrap_or_default();
+        // A schedule that names a job definition runs that definition, evaluated on its own
+        // Create call; an inline definition is read here.
+        if let Some(name) = non_blank(config.monitoring_job_definition_name) {
+            let kind = match config.monitoring_type.as_deref() {
+                Some("ModelQuality") => ResourceKind::ModelQualityJobDefinition,
+                Some("ModelBias") => ResourceKind::ModelBiasJobDefinition,
+                Some("ModelExplainability") => ResourceKind::ModelExplainabilityJobDefinition,
+                // "DataQuality", the default type.
+                Some(_) | None => ResourceKind::DataQualityJobDefinition,
+            };
+            facts.resource.depends_on.push(ResourceRef {
+                kind,
+                name,
+                arn: None,
+                id: None,
+            });
+        }
+        let inline = config.monitoring_job_definition;
+        if inline.is_none() && facts.absent != Absent::Unknown {
+            facts.tags(self.tags);
+            return;
+        }
+        let definition = inline.unwrap_or_default();
+        MonitoringFields {
+            prefix: "MonitoringScheduleConfig.MonitoringJobDefinition.",
+            output_field: "MonitoringOutputConfig",
+            network: definition.network_config,
+            resources: definition.monitoring_resources,
+            output: definition.monitoring_output_config,
+        }
+        .collect(facts);
+        facts.tags(self.tags);
+    }
+}
+
+/// The four monitoring job definitions share one shape but for their output member's name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobDefinitionFields {
+    pub job_definition_name: Option<String>,
+    pub job_definition_arn: Option<String>,
+    pub job_resources: Option<MonitoringResources>,
+    pub network_config: Option<MonitoringNetwork>,
+    pub tags: Option<Tags>,
+}
+
+macro_rules! job_definition_spec {
+    ($spec:ident, $kind:ident, $output:ident, $output_name:literal) => {
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        pub struct $spec {
+            #[serde(flatten)]
+            pub fields: JobDefinitionFields,
+            pub $output: Option<MonitoringOutputConfig>,
+        }
+
+        impl ResourceSpec for $spec {
+            const KIND: ResourceKind = ResourceKind::$kind;
+            const NAME_FIELD: &'static str = "jobDefinitionName";
+            fn name(&self) -> Option<&str> {
+                self.fields.job_definition_name.as_deref()
+            }
+            fn arn(&self) -> Option<&str> {
+                self.fields.job_definition_arn.as_deref()
+            }
+            fn missing_required(&self) -> Option<&'static str> {
+                missing(&self.fields.job_resources, "jobResources")
+            }
+            fn collect(self, facts: &mut Facts<'_>) {
+                MonitoringFields {
+                    prefix: "",
+                    output_field: $output_name,
+                    network: self.fields.network_config,
+                    resources: self.fields.job_resources,
+                    output: self.$output,
+                }
+                .collect(facts);
+                facts.tags(self.fields.tags);
+            }
+        }
+    };
+}
+
+job_definition_spec!(
+    DataQualityJobDefinitionSpec,
+    DataQualityJobDefinition,
+    data_quality_job_output_config,
+    "DataQualityJobOutputConfig"
+);
+job_definition_spec!(
+    ModelQualityJobDefinitionSpec,
+    ModelQualityJobDefinition,
+    model_quality_job_output_config,
+    "ModelQualityJobOutputConfig"
+);
+job_definition_spec!(
+    ModelBiasJobDefinitionSpec,
+    ModelBiasJobDefinition,
+    model_bias_job_output_config,
+    "ModelBiasJobOutputConfig"
+);
+job_definition_spec!(
+    ModelExplainabilityJobDefinitionSpec,
+    ModelExplainabilityJobDefinition,
+    model_explainability_job_output_config,
+    "ModelExplainabilityJobOutputConfig"
+);
+
+// ---------------------------------------------------------------------------------------------
+// Inference optimization job
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OptimizationJobSpec {
+    pub optimization_job_name: Option<String>,
+    pub optimization_job_arn: Option<String>,
+    pub optimization_job_status: Option<String>,
+    pub vpc_config: Option<VpcConfig>,
+    pub output_config: Option<CompilationOutputConfig>,
+    pub tags: Option<Tags>,
+}
+
+impl ResourceSpec for OptimizationJobSpec {
+    const KIND: ResourceKind = ResourceKind::OptimizationJob;
+    const NAME_FIELD: &'static str = "optimizationJobName";
+    fn name(&self) -> Option<&str> {
+        self.optimization_job_name.as_deref()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.optimization_job_arn.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.optimization_job_status.as_deref()
+    }
+    fn missing_required(&self) -> Option<&'static str> {
+        missing(&self.output_config, "outputConfig")
+    }
+    fn collect(self, facts: &mut Facts<'_>) {
+        facts.network("VpcConfig", self.vpc_config);
+        let output = self.output_config.unwrap_or_default();
+        facts.key(
+            "OutputConfig.KmsKeyId",
+            KeyPurpose::Output,
+            output.kms_key_id,
+            Vec::new(),
+        );
+        facts.s3("OutputConfig.S3OutputLocation", output.s3_output_location);
+        facts.tags(self.tags);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Feature group (Feature Store)
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeatureGroupSpec {
+    pub feature_group_name: Option<String>,
+    pub feature_group_arn: Option<String>,
+    pub feature_group_status: Option<String>,
+    pub online_store_config: Option<OnlineStoreConfig>,
+    pub offline_store_config: Option<OfflineStoreConfig>,
+    pub tags: Option<Tags>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OnlineStoreConfig {
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub enable_online_store: Option<bool>,
+    pub security_config: Option<OnlineStoreSecurityConfig>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OnlineStoreSecurityConfig {
+    pub kms_key_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OfflineStoreConfig {
+    pub s3_storage_config: Option<S3StorageConfig>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct S3StorageConfig {
+    pub s3_uri: Option<String>,
+    pub kms_key_id: Option<String>,
+}
+
+impl ResourceSpec for FeatureGroupSpec {
+    const KIND: ResourceKind = ResourceKind::FeatureGroup;
+    const NAME_FIELD: &'static str = "featureGroupName";
+    fn name(&self) -> Option<&str> {
+        self.feature_group_name.as_deref()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.feature_group_arn.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.feature_group_status.as_deref()
+    }
+    fn missing_required(&self) -> Option<&'static str> {
+        None
+    }
+    fn collect(self, facts: &mut Facts<'_>) {
+        // The online store exists only with `EnableOnlineStore=true` (default false); its key
+        // encrypts the store at rest.
+        let online = self.online_store_config;
+        let online_on = online.as_ref().is_some_and(|o| o.enable_online_store == Some(true));
+        facts.key_within(
+            online_on,
+            "OnlineStoreConfig.SecurityConfig.KmsKeyId",
+            KeyPurpose::Volume,
+            online.and_then(|o| o.security_config).and_then(|c| c.kms_key_id),
+            Vec::new(),
+        );
+        // The offline store writes Parquet to S3 with this key.
+        let offline = self
+            .offline_store_config
+            .map(|o| o.s3_storage_config.unwrap_or_default());
+        let offline_present = offline.is_some();
+        let offline = offline.unwrap_or_default();
+        facts.key_within(
+            offline_present,
+            "OfflineStoreConfig.S3StorageConfig.KmsKeyId",
+            KeyPurpose::Output,
+            offline.kms_key_id,
+            Vec::new(),
+        );
+        facts.s3("OfflineStoreConfig.S3StorageConfig.S3Uri", offline.s3_uri);
+        facts.tags(self.tags);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inference experiment (shadow variants on an endpoint)
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InferenceExperimentSpec {
+    pub name: Option<String>,
+    pub arn: Option<String>,
+    pub status: Option<String>,
+    pub endpoint_name: Option<String>,
+    pub kms_key: Option<String>,
+    pub data_storage_config: Option<InferenceExperimentDataStorageConfig>,
+    pub tags: Option<Tags>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InferenceExperimentDataStorageConfig {
+    pub destination: Option<String>,
+    pub kms_key: Option<String>,
+}
+
+impl ResourceSpec for InferenceExperimentSpec {
+    const KIND: ResourceKind = ResourceKind::InferenceExperiment;
+    const NAME_FIELD: &'static str = "name";
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.arn.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    fn missing_required(&self) -> Option<&'static str> {
+        missing(&self.endpoint_name, "endpointName")
+    }
+    fn collect(self, facts: &mut Facts<'_>) {
+        // "The KMS key that SageMaker uses to encrypt data on the storage volume attached to the
+        // ML compute instance that hosts the endpoint" of the shadow variants.
+        facts.key("KmsKey", KeyPurpose::Volume, self.kms_key, Vec::new());
+        let storage_present = self.data_storage_config.is_some();
+        let storage = self.data_storage_config.unwrap_or_default();
+        facts.key_within(
+            storage_present,
+            "DataStorageConfig.KmsKey",
+            KeyPurpose::Output,
+            storage.kms_key,
+            Vec::new(),
+        );
+        facts.s3("DataStorageConfig.Destination", storage.destination);
+        facts.tags(self.tags);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Edge packaging job
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EdgePackagingJobSpec {
+    pub edge_packaging_job_name: Option<String>,
+    pub edge_packaging_job_arn: Option<String>,
+    pub edge_packaging_job_status: Option<String>,
+    pub output_config: Option<CompilationOutputConfig>,
+    pub tags: Option<Tags>,
+}
+
+impl ResourceSpec for EdgePackagingJobSpec {
+    const KIND: ResourceKind = ResourceKind::EdgePackagingJob;
+    const NAME_FIELD: &'static str = "edgePackagingJobName";
+    fn name(&self) -> Option<&str> {
+        self.edge_packaging_job_name.as_deref()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.edge_packaging_job_arn.as_deref()
+    }
+    fn status(&self) -> Option<&str> {
+        self.edge_packaging_job_status.as_deref()
+    }
+    fn missing_required(&self) -> Option<&'static str> {
+        missing(&self.output_config, "outputConfig")
+    }
+    fn collect(self, facts: &mut Facts<'_>) {
+        // "If you don't provide a KMS key ID, SageMaker uses the default KMS key for Amazon S3
+        // for your role's account" (EdgeOutputConfig.KmsKeyId).
+        let output = self.output_config.unwrap_or_default();
+        facts.key(
+            "OutputConfig.KmsKeyId",
+            KeyPurpose::Output,
+            output.kms_key_id,
+            Vec::new(),
+        );
+        facts.s3("OutputConfig.S3OutputLocation", output.s3_output_location);
+        facts.tags(self.tags);
+    }
+}
+
+/// PascalCase `Describe*` / state-change keys → the camelCase CloudTrail uses
+/// (`NotebookInstanceName` → `notebookInstanceName`), recursively, except inside `Tags` maps, whose
+/// keys are the customer's.
+pub fn camel_case(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(key, value)| {
+                    let value = match value {
+                        Value::Object(inner) if key == "Tags" => Value::Object(inner),
+                        other => camel_case(other),
+                    };
+                    (lower_first(&key), value)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(camel_case).collect()),
+        other => other,
+    }
+}
+
+fn lower_first(key: &str) -> String {
+    let mut chars = key.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The resource a `Describe*` answer (PascalCase JSON, as the API returns it) describes: absent
+/// members are AWS defaults (the answer omits unset members), and the status and location are
+/// read from the answer.
+pub fn described(read: Reader, operation: &str, answer: serde_json::Value) -> Result<Resource, ReadError> {
+    let origin = Origin {
+        source: SourceKind::Describe,
+        name: operation.to_owned(),
+        event_id: None,
+        time: None,
+    };
+    let mut resource = read(Input::Value(camel_case(answer)), Absent::Default, Scope::Whole, origin)?;
+    if let Some(arn) = &resource.arn {
+        resource.location = Location::from_arn(arn);
+    }
+    Ok(resource)
 }

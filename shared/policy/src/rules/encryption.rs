@@ -3,7 +3,7 @@
 use super::{Check, ControlMode, RuleDefinition, RuleId, Severity};
 use crate::config::PolicyConfig;
 use crate::kms::KmsKeyRef;
-use crate::model::{KeyPurpose, KeySetting, Observed, Resource, ResourceKind as K};
+use crate::model::{KeyPurpose, KeySetting, Observed, Resource};
 
 pub(super) static VOLUME_KEY_REQUIRED: RuleDefinition = RuleDefinition {
     id: RuleId::VolumeKeyRequired,
@@ -12,17 +12,6 @@ pub(super) static VOLUME_KEY_REQUIRED: RuleDefinition = RuleDefinition {
     fails_when: "a storage/volume KMS key field is absent or names an AWS managed key (where the API refuses a \
                  key on local NVMe instance storage, such instance types are exempt; a notebook never is)",
     remediation: "set the volume KMS key field to an approved customer managed key",
-    applies_to: &[
-        K::NotebookInstance,
-        K::TrainingJob,
-        K::ProcessingJob,
-        K::HyperParameterTuningJob,
-        K::TransformJob,
-        K::EndpointConfig,
-        K::Domain,
-        K::AutoMlJob,
-        K::LabelingJob,
-    ],
     check: volume_key_required,
 };
 
@@ -47,17 +36,6 @@ pub(super) static OUTPUT_KEY_REQUIRED: RuleDefinition = RuleDefinition {
     default_mode: ControlMode::Enforce,
     fails_when: "an output, data-capture or sharing KMS key field is absent or names an AWS managed key",
     remediation: "set the output KMS key field to an approved customer managed key",
-    applies_to: &[
-        K::TrainingJob,
-        K::ProcessingJob,
-        K::HyperParameterTuningJob,
-        K::TransformJob,
-        K::EndpointConfig,
-        K::Domain,
-        K::CompilationJob,
-        K::AutoMlJob,
-        K::LabelingJob,
-    ],
     check: output_key_required,
 };
 
@@ -98,18 +76,6 @@ pub(super) static APPROVED_KEY: RuleDefinition = RuleDefinition {
                  key ID, key ARN, alias name and alias ARN forms are matched)",
     remediation: "use a key from the approved list, or have security add this key (in the form used) to \
                   `SMGUARD_APPROVED_KMS_KEYS`",
-    applies_to: &[
-        K::NotebookInstance,
-        K::TrainingJob,
-        K::ProcessingJob,
-        K::HyperParameterTuningJob,
-        K::TransformJob,
-        K::EndpointConfig,
-        K::Domain,
-        K::CompilationJob,
-        K::AutoMlJob,
-        K::LabelingJob,
-    ],
     check: approved_key,
 };
 

@@ -5,6 +5,7 @@
 //! findings, undetermined fields and passed rules. Nothing here performs I/O, reads the clock or
 //! the environment: real-time handlers and the audit sweep feed it the same way.
 
+mod access;
 mod encryption;
 mod network;
 mod notebook;
@@ -29,10 +30,12 @@ pub enum RuleId {
     ApprovedKey,
     RootAccessDisabled,
     Imdsv2Required,
+    LifecycleConfigApproved,
+    NoRemoteDebug,
 }
 
 impl RuleId {
-    pub const ALL: [RuleId; 9] = [
+    pub const ALL: [RuleId; 11] = [
         RuleId::VpcRequired,
         RuleId::NoDirectInternet,
         RuleId::IsolationRequired,
@@ -42,6 +45,8 @@ impl RuleId {
         RuleId::ApprovedKey,
         RuleId::RootAccessDisabled,
         RuleId::Imdsv2Required,
+        RuleId::LifecycleConfigApproved,
+        RuleId::NoRemoteDebug,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +60,8 @@ impl RuleId {
             RuleId::ApprovedKey => "encryption.approved-key",
             RuleId::RootAccessDisabled => "notebook.root-access-disabled",
             RuleId::Imdsv2Required => "notebook.imdsv2-required",
+            RuleId::LifecycleConfigApproved => "notebook.lifecycle-config-approved",
+            RuleId::NoRemoteDebug => "access.no-remote-debug",
         }
     }
 
@@ -70,6 +77,8 @@ impl RuleId {
             RuleId::ApprovedKey => &encryption::APPROVED_KEY,
             RuleId::RootAccessDisabled => &notebook::ROOT_ACCESS_DISABLED,
             RuleId::Imdsv2Required => &notebook::IMDSV2_REQUIRED,
+            RuleId::LifecycleConfigApproved => &notebook::LIFECYCLE_CONFIG_APPROVED,
+            RuleId::NoRemoteDebug => &access::NO_REMOTE_DEBUG,
         }
     }
 }
@@ -183,8 +192,6 @@ pub struct RuleDefinition {
     pub fails_when: &'static str,
     /// What the owner of the resource must change.
     pub remediation: &'static str,
-    /// The kinds whose API has the fields the rule checks.
-    pub applies_to: &'static [ResourceKind],
     /// Pushes one check per field it looks at.
     check: fn(&Resource, &PolicyConfig, &mut Vec<Check>),
 }
@@ -198,6 +205,38 @@ impl fmt::Debug for RuleDefinition {
 }
 
 impl RuleDefinition {
+    /// The kinds whose API has a field the rule checks, derived from the kind table: the kinds
+    /// one of whose readers, reading nothing with every field unknown, yields a field the rule
+    /// looks at (under a configuration that makes every rule active).
+    pub fn applies_to(&self) -> Vec<ResourceKind> {
+        let config = PolicyConfig::every_rule_active();
+        crate::kind::entries()
+            .filter(|entry| {
+                let readers = entry
+                    .calls
+                    .iter()
+                    .map(|c| c.read)
+                    .chain(entry.describe.iter().map(|d| d.read));
+                readers.into_iter().any(|read| {
+                    let origin = crate::model::Origin {
+                        source: crate::model::SourceKind::Describe,
+                        name: "probe".to_owned(),
+                        event_id: None,
+                        time: None,
+                    };
+                    read(
+                        crate::event::spec::Input::Probe,
+                        crate::event::spec::Absent::Unknown,
+                        crate::model::Scope::Whole,
+                        origin,
+                    )
+                    .is_ok_and(|resource| !self.check(&resource, &config).is_empty())
+                })
+            })
+            .map(|entry| entry.kind)
+            .collect()
+    }
+
     /// Runs the rule on one resource.
     pub fn check(&self, resource: &Resource, config: &PolicyConfig) -> Vec<Check> {
         let mut checks = Vec::new();

@@ -2,7 +2,7 @@
 
 use super::{Check, ControlMode, RuleDefinition, RuleId, Severity, require_true, require_value};
 use crate::config::PolicyConfig;
-use crate::model::{NetworkAttachment, Observed, Resource, ResourceKind as K};
+use crate::model::{NetworkAttachment, Observed, Resource};
 
 pub(super) static VPC_REQUIRED: RuleDefinition = RuleDefinition {
     id: RuleId::VpcRequired,
@@ -13,18 +13,6 @@ pub(super) static VPC_REQUIRED: RuleDefinition = RuleDefinition {
                  any tuning job definition without one; domain not `VpcOnly`",
     remediation: "recreate it inside the platform VPC: set `SubnetId`/`VpcConfig.Subnets` (or \
                   `AppNetworkAccessType=VpcOnly` for domains) with the approved subnets and security groups",
-    applies_to: &[
-        K::NotebookInstance,
-        K::TrainingJob,
-        K::ProcessingJob,
-        K::HyperParameterTuningJob,
-        K::Model,
-        K::EndpointConfig,
-        K::Domain,
-        K::CompilationJob,
-        K::AutoMlJob,
-        K::LabelingJob,
-    ],
     check: vpc_required,
 };
 
@@ -73,7 +61,6 @@ pub(super) static NO_DIRECT_INTERNET: RuleDefinition = RuleDefinition {
     fails_when: "notebook `DirectInternetAccess` is not `Disabled`",
     remediation: "recreate the notebook with `DirectInternetAccess=Disabled` (it requires `SubnetId`); \
                   reach the internet, if at all, through the VPC's egress controls",
-    applies_to: &[K::NotebookInstance],
     check: no_direct_internet,
 };
 
@@ -92,13 +79,6 @@ pub(super) static ISOLATION_REQUIRED: RuleDefinition = RuleDefinition {
     default_mode: ControlMode::Report,
     fails_when: "`EnableNetworkIsolation` is false where the API supports it",
     remediation: "set `EnableNetworkIsolation=true` so that containers can make no outbound calls",
-    applies_to: &[
-        K::TrainingJob,
-        K::ProcessingJob,
-        K::HyperParameterTuningJob,
-        K::Model,
-        K::EndpointConfig,
-    ],
     check: isolation_required,
 };
 
@@ -116,12 +96,6 @@ pub(super) static INTER_CONTAINER_ENCRYPTION: RuleDefinition = RuleDefinition {
     default_mode: ControlMode::Report,
     fails_when: "`EnableInterContainerTrafficEncryption` is false where the API supports it",
     remediation: "set `EnableInterContainerTrafficEncryption=true` for distributed jobs",
-    applies_to: &[
-        K::TrainingJob,
-        K::ProcessingJob,
-        K::HyperParameterTuningJob,
-        K::AutoMlJob,
-    ],
     check: inter_container_encryption,
 };
 
