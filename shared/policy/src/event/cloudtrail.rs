@@ -272,11 +272,18 @@ pub(super) fn normalize_record(record: Record<'_>, info: &mut EventInfo, config:
     };
     // The response is not security-relevant: a malformed one only costs the ARN, which is
     // rebuilt from the name.
-    let response: serde_json::Map<String, serde_json::Value> = record
+    // Members kept as text: only the ARN (and a domain's ID) is read.
+    let response: std::collections::BTreeMap<String, &RawValue> = record
         .response_elements
         .and_then(|r| serde_json::from_str(r.get()).ok())
         .unwrap_or_default();
-    let response_arn = response.get(entry.response_arn).and_then(|v| v.as_str());
+    let member = |name: &str| -> Option<String> {
+        response
+            .get(name)
+            .and_then(|value| serde_json::from_str::<String>(value.get()).ok())
+    };
+    let response_arn = member(entry.response_arn);
+    let response_arn = response_arn.as_deref();
     let (absent, scope) = match call.scope {
         Scope::Whole => (Absent::Default, Scope::Whole),
         Scope::Change => (Absent::Unchanged, Scope::Change),
@@ -312,9 +319,9 @@ pub(super) fn normalize_record(record: Record<'_>, info: &mut EventInfo, config:
     // Studio domains are addressed by the ID their Create call returns.
     if resource.id.is_none()
         && entry.arn_names.first() == Some(&"domainId")
-        && let Some(id) = response.get("domainId").and_then(|v| v.as_str())
+        && let Some(id) = member("domainId")
     {
-        resource.id = Some(id.to_owned());
+        resource.id = Some(id);
     }
     if resource.status.is_none() {
         resource.status = call.status_after.map(|value| Status {

@@ -1678,16 +1678,11 @@ impl ResourceSpec for SpaceSpec {
     fn collect(self, facts: &mut Facts<'_>) {
         // A space carries no network or key field of its own (the domain's apply) and no
         // `SharingSettings`; its remote access is read. `DISABLED` unless set.
-        let present = self.space_settings.is_some();
         let remote = self.space_settings.and_then(|s| s.remote_access);
-        let enabled = remote.map(|value| value.eq_ignore_ascii_case("ENABLED"));
-        match (enabled, present, facts.absent) {
-            (None, true, Absent::Unchanged) => facts
-                .resource
-                .remote_access
-                .push(Setting::new("SpaceSettings.RemoteAccess", Observed::Defaulted(false))),
-            (value, _, _) => facts.remote_access("SpaceSettings.RemoteAccess", value),
-        }
+        facts.remote_access(
+            "SpaceSettings.RemoteAccess",
+            remote.map(|value| value.eq_ignore_ascii_case("ENABLED")),
+        );
         facts.tags(self.tags);
     }
 }
