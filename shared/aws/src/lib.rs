@@ -2,9 +2,10 @@
 //!
 //! - [`SageMakerInventory`]: describes any kind by name and normalizes the answer into the policy
 //!   model with the same reader the events use; lists every kind, all pages.
-//! - [`SageMakerRemediator`]: stops notebooks and jobs, deletes models, endpoint configurations and
-//!   stopped notebooks. Idempotent and state-aware: already stopped, not yet stoppable and gone are
-//!   outcomes, not errors.
+//! - [`SageMakerRemediator`]: the kind table's `Stop*` / `Delete*` call for each kind. Idempotent and
+//!   state-aware: already stopped, not yet stoppable and gone are outcomes, not errors.
+//!
+//! Every SageMaker call is made in `sagemaker.rs`, kind by kind.
 //! - [`SnsNotifier`]: one SNS message per alert, `MessageStructure=json` (text for people, JSON for
 //!   machines), with filterable message attributes.
 //! - [`CloudTrailReader`]: trail status and event selectors; `LookupEvents` by resource name.

@@ -12,7 +12,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::event::spec::{self, Reader};
+use crate::event::spec::{self, Reader, read};
 use crate::model::Scope;
 
 /// The SageMaker resource kinds smguard evaluates.
@@ -218,8 +218,6 @@ const fn update(name: &'static str, status_after: Option<&'static str>, read: Re
 const fn op(name: &'static str, read: Reader) -> Operation {
     Operation { name, read }
 }
-
-use spec::read;
 
 static NOTEBOOK_INSTANCE: KindEntry = KindEntry {
     kind: ResourceKind::NotebookInstance,

@@ -2,10 +2,11 @@
 //!
 //! CloudTrail renders `requestParameters` by lower-casing the first letter of every API member
 //! name (`VolumeKmsKeyId` → `volumeKmsKeyId`); state-change events use the `Describe*` names
-//! (PascalCase), which [`super::native`] camel-cases the same way; the `Describe*` adapters
-//! fill these structs from SDK types. So each kind has one spec and one mapping into the model,
-//! whatever the source. Only what a rule, an alert or a response needs is modelled; unknown keys
-//! are ignored (SageMaker adds service-side keys to `requestParameters`).
+//! (PascalCase), which [`camel_case`] lowers the same way, for state changes and for the
+//! `Describe*` answers the AWS adapter keeps as JSON ([`described`]). So each kind has one spec and
+//! one mapping into the model, whatever the source; the kind table names it as the kind's reader.
+//! Only what a rule, an alert or a response needs is modelled; unknown keys are ignored (SageMaker
+//! adds service-side keys to `requestParameters`).
 //!
 //! How an absent field is read depends on the source ([`Absent`]): the AWS default for a
 //! Create call or a `Describe*` response, unknown for a state-change event, unchanged for an
