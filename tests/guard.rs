@@ -509,6 +509,35 @@ async fn an_endpoint_put_on_a_configuration_smguard_never_saw_is_described_and_d
     assert_eq!(mine.len(), 1, "{alerts:?}");
     assert_eq!(results(mine[0]), vec![("delete_endpoint".into(), "done".into())]);
     assert_eq!(mine[0]["findings"][0]["field"], "KmsKeyId");
+
+    // An endpoint on a compliant configuration is described, found compliant and left alone.
+    sagemaker(
+        &stage,
+        "CreateEndpointConfig",
+        serde_json::json!({
+            "EndpointConfigName": "encrypted-serving-config",
+            "KmsKeyId": "arn:aws:kms:us-gov-west-1:123456789012:key/4f2b8c1e-7a3d-4e5f-9b6c-2d1e0f3a4b5c",
+            "ProductionVariants": [{"VariantName": "AllTraffic", "ModelName": "serving-model",
+                                    "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}]
+        }),
+    );
+    stage.routed().await;
+    sagemaker(
+        &stage,
+        "CreateEndpoint",
+        serde_json::json!({"EndpointName": "churn-serving-encrypted", "EndpointConfigName": "encrypted-serving-config"}),
+    );
+    let delivered = stage.deliver().await;
+    answered_ok(&delivered, &stage.lambda);
+    assert_eq!(delivered[0].1.body["outcome"], "compliant", "{}", delivered[0].1.body);
+    assert_eq!(
+        stage
+            .status(ResourceKind::Endpoint, "churn-serving-encrypted")
+            .await
+            .as_deref(),
+        Some("Creating")
+    );
+    assert!(about(&stage.alerts().await, "churn-serving-encrypted").is_empty());
 }
 
 #[tokio::test]
