@@ -16,8 +16,7 @@ use std::time::Duration;
 use serde::Serialize;
 use smguard_policy::event::API_CALL_DETAIL_TYPE;
 use smguard_policy::{
-    Action, Containment, Decision, EventInfo, Outcome, PolicyConfig, Resource, ResourceRef, Verb, decide,
-    decide_resource, normalize,
+    Action, Decision, EventInfo, Outcome, PolicyConfig, Resource, ResourceRef, Verb, decide, decide_resource, normalize,
 };
 
 use crate::alert::{ActionResult, ActionTaken, Alert, AlertFinding, AlertResource};
@@ -127,7 +126,7 @@ impl Guard<'_> {
         if !containment && !alert_due(&decision, &[]) {
             return Ok(self.report(&decision, Vec::new(), false, false));
         }
-        let key = ledger_key(&decision);
+        let key = decision.ledger_key();
         let (mut entry, mut lease) = match &key {
             None => (LedgerEntry::default(), None),
             Some(key) => match self
@@ -373,28 +372,6 @@ fn undetermined_fields(decision: &Decision) -> Vec<String> {
         }
     }
     fields
-}
-
-/// One ledger entry per event and resource; an event without an ID cannot be deduplicated.
-///
-/// Except a job's state changes: SageMaker sends one per secondary status (starting, downloading,
-/// training, …) with the same primary status, and a job runs once, so its name and status are the
-/// fact to handle once. (A notebook can reach `InService` again after a restart, and must then be
-/// stopped again: its state changes stay keyed by event.)
-fn ledger_key(decision: &Decision) -> Option<String> {
-    let event_id = decision.event.id.as_deref().filter(|id| !id.is_empty());
-    match &decision.resource {
-        // Kinds contained by stopping are jobs (and schedules), which run once.
-        Some(resource) if !from_api_call(decision) && resource.kind.entry().containment == Containment::Stop => {
-            let status = resource
-                .status
-                .as_ref()
-                .map_or("unknown", |status| status.value.as_str());
-            Some(format!("state-change/{}/{}/{status}", resource.kind, resource.name))
-        }
-        Some(resource) => Some(format!("{}/{}/{}", event_id?, resource.kind, resource.name)),
-        None => Some(format!("{}/event", event_id?)),
-    }
 }
 
 /// From the event, not the resource: a described resource no longer says where it came from.

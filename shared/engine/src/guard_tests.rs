@@ -140,10 +140,11 @@ async fn a_duplicate_delivery_neither_stops_nor_alerts_again() {
 async fn a_concurrent_delivery_is_told_to_retry() {
     let world = World::new(&[]);
     world.exists(CREATE_TRAINING, "InProgress");
-    let id = assess(CREATE_TRAINING, &world.policy).event.id.unwrap();
-    world
-        .ledger
-        .hold(&format!("{id}/training_job/exfil-train-07"), NOW + 60);
+    let decision = assess(CREATE_TRAINING, &world.policy);
+    let id = decision.event.id.clone().unwrap();
+    let key = decision.ledger_key().unwrap();
+    assert!(key.ends_with(&format!("/{id}/training_job/exfil-train-07")), "{key}");
+    world.ledger.hold(&key, NOW + 60);
     let error = world
         .guard(Mode::Enforce)
         .handle(CREATE_TRAINING, NOW)

@@ -152,6 +152,68 @@ impl Decision {
     }
 }
 
+impl Decision {
+    /// The idempotency ledger's key for this decision: one entry per account, Region, event and
+    /// resource; `None` for an event without an ID, which cannot be deduplicated.
+    ///
+    /// Except a job's state changes: SageMaker sends one per secondary status (starting,
+    /// downloading, training, …) with the same primary status, and a job runs once, so its
+    /// account, Region, name and status are the fact to handle once. (A notebook can reach
+    /// `InService` again after a restart, and must then be stopped again: its state changes stay
+    /// keyed by event.) Account and Region are in every key: same-named jobs of two accounts (or
+    /// Regions) sharing a ledger are two facts.
+    pub fn ledger_key(&self) -> Option<String> {
+        let event_id = self.event.id.as_deref().filter(|id| !id.is_empty());
+        let located = |resource: &Resource| {
+            let account = resource
+                .location
+                .account
+                .as_deref()
+                .or(self.event.account.as_deref())
+                .unwrap_or("unknown-account");
+            let region = resource
+                .location
+                .region
+                .as_deref()
+                .or(self.event.region.as_deref())
+                .unwrap_or("unknown-region");
+            format!("{account}/{region}")
+        };
+        let from_api_call = self
+            .event
+            .detail_type
+            .as_deref()
+            .is_none_or(|detail_type| detail_type == crate::event::API_CALL_DETAIL_TYPE);
+        match &self.resource {
+            // Kinds contained by stopping are jobs (and schedules), which run once.
+            Some(resource) if !from_api_call && resource.kind.entry().containment == Containment::Stop => {
+                let status = resource
+                    .status
+                    .as_ref()
+                    .map_or("unknown", |status| status.value.as_str());
+                Some(format!(
+                    "state-change/{}/{}/{}/{status}",
+                    located(resource),
+                    resource.kind,
+                    resource.name
+                ))
+            }
+            Some(resource) => Some(format!(
+                "{}/{}/{}/{}",
+                located(resource),
+                event_id?,
+                resource.kind,
+                resource.name
+            )),
+            None => {
+                let account = self.event.account.as_deref().unwrap_or("unknown-account");
+                let region = self.event.region.as_deref().unwrap_or("unknown-region");
+                Some(format!("{account}/{region}/{}/event", event_id?))
+            }
+        }
+    }
+}
+
 /// Reads, evaluates and plans one raw event.
 pub fn assess(raw: &str, config: &PolicyConfig) -> Decision {
     decide(normalize(raw, config), config)

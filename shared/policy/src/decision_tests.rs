@@ -201,3 +201,30 @@ fn every_action_has_the_verb_its_name_says_and_reads_back() {
     );
     assert_eq!(Action::named("stop_nothing"), None);
 }
+
+#[test]
+fn ledger_keys_separate_accounts_and_regions_and_key_job_state_changes_by_status() {
+    let state_change = |account: &str, region: &str, status: &str| {
+        format!(
+            r#"{{"version":"0","id":"{account}{region}{status}","detail-type":"SageMaker Training Job State Change",
+            "source":"aws.sagemaker","account":"{account}","region":"{region}","time":"2026-11-02T10:00:00Z",
+            "resources":["arn:aws-us-gov:sagemaker:{region}:{account}:training-job/churn"],
+            "detail":{{"TrainingJobName":"churn","TrainingJobStatus":"{status}","SecondaryStatus":"Training"}}}}"#
+        )
+    };
+    let key = |raw: &str| assess(raw, &PolicyConfig::default()).ledger_key().unwrap();
+    let a = key(&state_change("111122223333", "us-gov-west-1", "InProgress"));
+    assert_eq!(
+        a,
+        "state-change/111122223333/us-gov-west-1/training_job/churn/InProgress"
+    );
+    assert_ne!(a, key(&state_change("999988887777", "us-gov-west-1", "InProgress")));
+    assert_ne!(a, key(&state_change("111122223333", "us-gov-east-1", "InProgress")));
+    assert_ne!(a, key(&state_change("111122223333", "us-gov-west-1", "Stopping")));
+    let no_id = state_change("111122223333", "us-gov-west-1", "x").replace(r#""id":"111122223333us-gov-west-1x","#, "");
+    let call = assess(
+        &no_id.replace("SageMaker Training Job State Change", "AWS API Call via CloudTrail"),
+        &PolicyConfig::default(),
+    );
+    assert_eq!(call.ledger_key(), None, "an event without an ID cannot be deduplicated");
+}
