@@ -87,12 +87,14 @@ pub struct Adapters {
 
 impl Adapters {
     pub fn new(sdk_config: &aws_config::SdkConfig, config: &GuardConfig) -> Self {
-        let clients = smguard_aws::Clients::new(sdk_config);
+        // Only the clients the guard's adapters use: no CloudTrail client.
+        use smguard_aws::clients;
+        let sagemaker = clients::sagemaker(sdk_config);
         Adapters {
-            inventory: SageMakerInventory::new(clients.sagemaker.clone()),
-            remediator: SageMakerRemediator::new(clients.sagemaker),
-            notifier: SnsNotifier::new(clients.sns, &config.alert_topic_arn),
-            ledger: S3Ledger::new(clients.s3, &config.ledger_bucket, LEDGER_PREFIX),
+            inventory: SageMakerInventory::new(sagemaker.clone()),
+            remediator: SageMakerRemediator::new(sagemaker),
+            notifier: SnsNotifier::new(clients::sns(sdk_config), &config.alert_topic_arn),
+            ledger: S3Ledger::new(clients::s3(sdk_config), &config.ledger_bucket, LEDGER_PREFIX),
         }
     }
 

@@ -32,22 +32,24 @@ pub async fn load_sdk_config() -> SdkConfig {
         .await
 }
 
-/// The SDK clients the adapters use, built once per Lambda container.
-#[derive(Debug, Clone)]
-pub struct Clients {
-    pub sagemaker: aws_sdk_sagemaker::Client,
-    pub sns: aws_sdk_sns::Client,
-    pub cloudtrail: aws_sdk_cloudtrail::Client,
-    pub s3: aws_sdk_s3::Client,
-}
+/// The SDK clients the adapters take, one constructor per service: a function builds only the
+/// clients its adapters use (each costs start-up time and memory in every Lambda container).
+pub mod clients {
+    use aws_config::SdkConfig;
 
-impl Clients {
-    pub fn new(config: &SdkConfig) -> Self {
-        Clients {
-            sagemaker: aws_sdk_sagemaker::Client::new(config),
-            sns: aws_sdk_sns::Client::new(config),
-            cloudtrail: aws_sdk_cloudtrail::Client::new(config),
-            s3: aws_sdk_s3::Client::new(config),
-        }
+    pub fn sagemaker(config: &SdkConfig) -> aws_sdk_sagemaker::Client {
+        aws_sdk_sagemaker::Client::new(config)
+    }
+
+    pub fn sns(config: &SdkConfig) -> aws_sdk_sns::Client {
+        aws_sdk_sns::Client::new(config)
+    }
+
+    pub fn s3(config: &SdkConfig) -> aws_sdk_s3::Client {
+        aws_sdk_s3::Client::new(config)
+    }
+
+    pub fn cloudtrail(config: &SdkConfig) -> aws_sdk_cloudtrail::Client {
+        aws_sdk_cloudtrail::Client::new(config)
     }
 }

@@ -26,7 +26,7 @@ mod remediator;
 mod sagemaker;
 mod trail;
 
-pub use config::{Clients, MAX_ATTEMPTS, http_client, load_sdk_config, retry_config};
+pub use config::{MAX_ATTEMPTS, clients, http_client, load_sdk_config, retry_config};
 pub use error::classify;
 pub use inventory::SageMakerInventory;
 pub use ledger::S3Ledger;
