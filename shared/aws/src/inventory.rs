@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use aws_sdk_sagemaker::Client;
 use smguard_engine::{Inventory, PortError};
-use smguard_policy::kind::{entries, permissions};
+use smguard_policy::kind;
 use smguard_policy::{Resource, ResourceKind, ResourceRef};
 
 use crate::sagemaker;
@@ -22,12 +22,12 @@ impl SageMakerInventory {
     /// What [`Inventory::describe`] needs, for every kind: the kind table's `describe`
     /// operations (the deployment grants these).
     pub fn describe_permissions() -> Vec<String> {
-        permissions(entries().flat_map(|entry| entry.describe.iter().map(|operation| operation.name)))
+        kind::describe_permissions()
     }
 
     /// What [`Inventory::list`] needs besides [`Self::describe_permissions`].
     pub fn list_permissions() -> Vec<String> {
-        permissions(entries().map(|entry| entry.list))
+        kind::list_permissions()
     }
 }
 

@@ -4,7 +4,6 @@ use async_trait::async_trait;
 use aws_sdk_sagemaker::Client;
 use smguard_engine::{DeleteOutcome, PortError, Remediator, StopOutcome};
 use smguard_policy::ResourceRef;
-use smguard_policy::kind::{entries, permissions};
 
 use crate::sagemaker;
 
@@ -22,7 +21,7 @@ impl SageMakerRemediator {
     /// The IAM actions this adapter needs: the kind table's `Stop*` and `Delete*` operations
     /// (the deployment template grants exactly these).
     pub fn permissions() -> Vec<String> {
-        permissions(entries().flat_map(|entry| entry.stop.into_iter().chain(entry.delete)))
+        smguard_policy::kind::contain_permissions()
     }
 }
 

@@ -294,15 +294,17 @@ pub fn rules(out: &mut impl Write) -> u8 {
 /// Prints the kind table: as Markdown (the README's "Evaluated calls"), or as JSON with the
 /// IAM actions and routed names the deployment template must carry.
 pub fn kinds(out: &mut impl Write, json: bool) -> u8 {
-    use smguard_policy::kind::{Containment, entries, evaluated_api_calls, evaluated_state_changes};
+    use smguard_policy::kind::{
+        Containment, contain_permissions, describe_permissions, entries, evaluated_api_calls, evaluated_state_changes,
+        list_permissions,
+    };
     let text = if json {
-        let sagemaker = |ops: Vec<&str>| -> Vec<String> { smguard_policy::kind::permissions(ops.into_iter()) };
         let value = serde_json::json!({
             "api_calls": evaluated_api_calls(),
             "state_changes": evaluated_state_changes(),
-            "describe_permissions": sagemaker(entries().flat_map(|e| e.describe.iter().map(|d| d.name)).collect()),
-            "list_permissions": sagemaker(entries().map(|e| e.list).collect()),
-            "contain_permissions": sagemaker(entries().flat_map(|e| e.stop.into_iter().chain(e.delete)).collect()),
+            "describe_permissions": describe_permissions(),
+            "list_permissions": list_permissions(),
+            "contain_permissions": contain_permissions(),
         });
         format!("{value:#}\n")
     } else {

@@ -14,7 +14,6 @@
 use std::time::Duration;
 
 use serde::Serialize;
-use smguard_policy::event::API_CALL_DETAIL_TYPE;
 use smguard_policy::{
     Action, Decision, EventInfo, Outcome, PolicyConfig, Resource, ResourceRef, Verb, decide, decide_resource, normalize,
 };
@@ -374,15 +373,6 @@ fn undetermined_fields(decision: &Decision) -> Vec<String> {
     fields
 }
 
-/// From the event, not the resource: a described resource no longer says where it came from.
-fn from_api_call(decision: &Decision) -> bool {
-    decision
-        .event
-        .detail_type
-        .as_deref()
-        .is_none_or(|detail_type| detail_type == API_CALL_DETAIL_TYPE)
-}
-
 /// Identifies an alert by the results it reports: a retry that changes nothing does not alert
 /// again, one whose remediation now succeeded does.
 fn signature(results: &[ActionTaken]) -> String {
@@ -404,7 +394,7 @@ fn alert_due(decision: &Decision, results: &[ActionTaken]) -> bool {
     if decision.outcome == Outcome::Unevaluable {
         return true;
     }
-    from_api_call(decision)
+    decision.from_api_call()
         || results.iter().any(|taken| {
             matches!(
                 taken.result,

@@ -153,6 +153,15 @@ impl Decision {
 }
 
 impl Decision {
+    /// Whether the event is a CloudTrail API call (or a bare record), from the event rather than
+    /// the resource: a described resource no longer says where it came from.
+    pub fn from_api_call(&self) -> bool {
+        self.event
+            .detail_type
+            .as_deref()
+            .is_none_or(|detail_type| detail_type == crate::event::API_CALL_DETAIL_TYPE)
+    }
+
     /// The idempotency ledger's key for this decision: one entry per account, Region, event and
     /// resource; `None` for an event without an ID, which cannot be deduplicated.
     ///
@@ -179,14 +188,9 @@ impl Decision {
                 .unwrap_or("unknown-region");
             format!("{account}/{region}")
         };
-        let from_api_call = self
-            .event
-            .detail_type
-            .as_deref()
-            .is_none_or(|detail_type| detail_type == crate::event::API_CALL_DETAIL_TYPE);
         match &self.resource {
             // Kinds contained by stopping are jobs (and schedules), which run once.
-            Some(resource) if !from_api_call && resource.kind.entry().containment == Containment::Stop => {
+            Some(resource) if !self.from_api_call() && resource.kind.entry().containment == Containment::Stop => {
                 let status = resource
                     .status
                     .as_ref()

@@ -794,7 +794,7 @@ pub fn state_change(detail_type: &str) -> Option<&'static KindEntry> {
 }
 
 /// The IAM actions (`sagemaker:DescribeTrainingJob`) of one operation list, without repeats.
-pub fn permissions<'a>(operations: impl Iterator<Item = &'a str>) -> Vec<String> {
+fn permissions<'a>(operations: impl Iterator<Item = &'a str>) -> Vec<String> {
     let mut granted: Vec<String> = Vec::new();
     for operation in operations {
         let action = format!("sagemaker:{operation}");
@@ -803,6 +803,21 @@ pub fn permissions<'a>(operations: impl Iterator<Item = &'a str>) -> Vec<String>
         }
     }
     granted
+}
+
+/// What describing every kind takes: the table's `describe` operations.
+pub fn describe_permissions() -> Vec<String> {
+    permissions(entries().flat_map(|entry| entry.describe.iter().map(|operation| operation.name)))
+}
+
+/// What listing every kind takes.
+pub fn list_permissions() -> Vec<String> {
+    permissions(entries().map(|entry| entry.list))
+}
+
+/// What containing every kind takes: the table's `Stop*` and `Delete*` operations.
+pub fn contain_permissions() -> Vec<String> {
+    permissions(entries().flat_map(|entry| entry.stop.into_iter().chain(entry.delete)))
 }
 
 #[cfg(test)]

@@ -745,6 +745,22 @@ pub struct ProcessingResources {
     pub cluster_config: Option<ResourceConfig>,
 }
 
+/// A processing job's `NetworkConfig` (also a monitoring job's) under `prefix`. Without it each
+/// member reads as absent: the AWS default for a call (no VPC, no isolation, no inter-container
+/// encryption), unknown for a state change.
+fn collect_network_config(facts: &mut Facts<'_>, prefix: &str, network: Option<NetworkConfig>) {
+    let network = network.unwrap_or_default();
+    facts.network(field(prefix, "NetworkConfig.VpcConfig"), network.vpc_config);
+    facts.network_isolation(
+        field(prefix, "NetworkConfig.EnableNetworkIsolation"),
+        network.enable_network_isolation,
+    );
+    facts.inter_container_encryption(
+        field(prefix, "NetworkConfig.EnableInterContainerTrafficEncryption"),
+        network.enable_inter_container_traffic_encryption,
+    );
+}
+
 impl ResourceSpec for ProcessingJobSpec {
     const KIND: ResourceKind = ResourceKind::ProcessingJob;
     const NAME_FIELD: &'static str = "processingJobName";
@@ -761,15 +777,7 @@ impl ResourceSpec for ProcessingJobSpec {
         missing(&self.processing_resources, "processingResources")
     }
     fn collect(self, facts: &mut Facts<'_>) {
-        // Without `NetworkConfig` each member reads as absent: the AWS default for a call,
-        // unknown for a state change.
-        let network = self.network_config.unwrap_or_default();
-        facts.network("NetworkConfig.VpcConfig", network.vpc_config);
-        facts.network_isolation("NetworkConfig.EnableNetworkIsolation", network.enable_network_isolation);
-        facts.inter_container_encryption(
-            "NetworkConfig.EnableInterContainerTrafficEncryption",
-            network.enable_inter_container_traffic_encryption,
-        );
+        collect_network_config(facts, "", self.network_config);
         let cluster = self.processing_resources.and_then(|r| r.cluster_config);
         let instance_types = cluster.as_ref().map(ResourceConfig::instance_types).unwrap_or_default();
         facts.instance_types(&instance_types);
@@ -1794,21 +1802,8 @@ impl ResourceSpec for ClusterSpec {
 // Model monitoring: schedules (with an inline job definition, or naming one) and the four job
 // definitions
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MonitoringNetwork {
-    pub vpc_config: Option<VpcConfig>,
-    #[serde(default, deserialize_with = "opt_bool")]
-    pub enable_network_isolation: Option<bool>,
-    #[serde(default, deserialize_with = "opt_bool")]
-    pub enable_inter_container_traffic_encryption: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MonitoringResources {
-    pub cluster_config: Option<ResourceConfig>,
-}
+// Monitoring jobs are processing jobs: `NetworkConfig` and the cluster resources (`MonitoringResources`,
+// `JobResources`) have the processing job's shapes.
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1820,33 +1815,24 @@ pub struct MonitoringOutputConfig {
 /// The fields every monitoring job has, wherever they sit.
 struct MonitoringFields {
     prefix: &'static str,
+    /// `MonitoringResources` inside a schedule's job definition, `JobResources` in a job definition.
+    resources_field: &'static str,
     output_field: &'static str,
-    network: Option<MonitoringNetwork>,
-    resources: Option<MonitoringResources>,
+    network: Option<NetworkConfig>,
+    resources: Option<ProcessingResources>,
     output: Option<MonitoringOutputConfig>,
 }
 
 impl MonitoringFields {
     fn collect(self, facts: &mut Facts<'_>) {
         let p = self.prefix;
-        // Without `NetworkConfig` each member reads as absent: a job outside any VPC, without
-        // isolation or inter-container encryption.
-        let network = self.network.unwrap_or_default();
-        facts.network(field(p, "NetworkConfig.VpcConfig"), network.vpc_config);
-        facts.network_isolation(
-            field(p, "NetworkConfig.EnableNetworkIsolation"),
-            network.enable_network_isolation,
-        );
-        facts.inter_container_encryption(
-            field(p, "NetworkConfig.EnableInterContainerTrafficEncryption"),
-            network.enable_inter_container_traffic_encryption,
-        );
+        collect_network_config(facts, p, self.network);
         let cluster = self.resources.and_then(|r| r.cluster_config);
         let instance_types = cluster.as_ref().map(ResourceConfig::instance_types).unwrap_or_default();
         facts.instance_types(&instance_types);
         // Monitoring jobs run as processing jobs: the same local-storage exception applies.
         facts.key(
-            FieldName::Owned(format!("{p}{}ClusterConfig.VolumeKmsKeyId", resources_field(p))),
+            FieldName::Owned(format!("{p}{}.ClusterConfig.VolumeKmsKeyId", self.resources_field)),
             KeyPurpose::Volume,
             cluster.and_then(|c| c.volume_kms_key_id),
             instance_types,
@@ -1864,15 +1850,6 @@ impl MonitoringFields {
                 item.s3_output.and_then(|s| s.s3_uri),
             );
         }
-    }
-}
-
-/// `MonitoringResources.` inside a schedule's job definition, `JobResources.` in a job definition.
-fn resources_field(prefix: &str) -> &'static str {
-    if prefix.is_empty() {
-        "JobResources."
-    } else {
-        "MonitoringResources."
     }
 }
 
@@ -1897,8 +1874,8 @@ pub struct MonitoringScheduleConfig {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MonitoringJobDefinition {
-    pub network_config: Option<MonitoringNetwork>,
-    pub monitoring_resources: Option<MonitoringResources>,
+    pub network_config: Option<NetworkConfig>,
+    pub monitoring_resources: Option<ProcessingResources>,
     pub monitoring_output_config: Option<MonitoringOutputConfig>,
 }
 
@@ -1944,6 +1921,7 @@ impl ResourceSpec for MonitoringScheduleSpec {
         let definition = inline.unwrap_or_default();
         MonitoringFields {
             prefix: "MonitoringScheduleConfig.MonitoringJobDefinition.",
+            resources_field: "MonitoringResources",
             output_field: "MonitoringOutputConfig",
             network: definition.network_config,
             resources: definition.monitoring_resources,
@@ -1960,8 +1938,8 @@ impl ResourceSpec for MonitoringScheduleSpec {
 pub struct JobDefinitionFields {
     pub job_definition_name: Option<String>,
     pub job_definition_arn: Option<String>,
-    pub job_resources: Option<MonitoringResources>,
-    pub network_config: Option<MonitoringNetwork>,
+    pub job_resources: Option<ProcessingResources>,
+    pub network_config: Option<NetworkConfig>,
     pub tags: Option<Tags>,
 }
 
@@ -1990,6 +1968,7 @@ macro_rules! job_definition_spec {
             fn collect(self, facts: &mut Facts<'_>) {
                 MonitoringFields {
                     prefix: "",
+                    resources_field: "JobResources",
                     output_field: $output_name,
                     network: self.fields.network_config,
                     resources: self.fields.job_resources,
