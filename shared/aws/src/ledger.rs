@@ -131,6 +131,7 @@ impl Ledger for S3Ledger {
             return Ok(Claim::Claimed {
                 entry: LedgerEntry::default(),
                 lease,
+                resumed: false,
             });
         }
         let Some((stored, etag)) = self.get(key).await? else {
@@ -152,6 +153,7 @@ impl Ledger for S3Ledger {
             Put::Written(lease) => Ok(Claim::Claimed {
                 entry: taken.entry,
                 lease,
+                resumed: true,
             }),
             Put::LostRace => Ok(Claim::Busy),
         }

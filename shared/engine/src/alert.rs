@@ -74,6 +74,18 @@ pub enum ActionResult {
 }
 
 impl ActionResult {
+    /// Whether smguard acted on the resource: changed it, would have in dry-run mode, or tried
+    /// and failed. (Already done, deferred, not yet possible and gone are not acts.)
+    pub fn acted(&self) -> bool {
+        match self {
+            ActionResult::Done | ActionResult::WouldHaveDone | ActionResult::Failed { .. } => true,
+            ActionResult::Deferred { .. }
+            | ActionResult::AlreadyDone { .. }
+            | ActionResult::NotYetPossible { .. }
+            | ActionResult::AlreadyGone => false,
+        }
+    }
+
     /// What a failed call means for the alert: "access denied" (never retried), "throttled" or
     /// "AWS unavailable" (retried), or the service's refusal.
     pub fn failed(error: &crate::ports::PortError) -> ActionResult {

@@ -308,11 +308,13 @@ impl Ledger for MemoryLedger {
         if slot.1 > now {
             return Ok(Claim::Busy);
         }
+        let resumed = slot.0 > 0;
         slot.0 += 1;
         slot.1 = now + lease_seconds;
         Ok(Claim::Claimed {
             entry: slot.2.clone(),
             lease: Lease(slot.0.to_string()),
+            resumed,
         })
     }
 
@@ -397,6 +399,7 @@ mod tests {
             name: "test".into(),
             event_id: None,
             time: None,
+            modified: None,
         };
         let mut r = Resource::new(kind, name, Scope::Whole, origin);
         r.status = Some(status_of(status));

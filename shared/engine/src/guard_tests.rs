@@ -1,6 +1,9 @@
 use smguard_policy::{PolicyConfig, Settings, assess};
 
 use super::*;
+use crate::alert::Alert;
+use crate::ports::PortError;
+use crate::respond::undetermined_fields;
 use crate::fakes::{Call, FakeSageMaker, MemoryLedger, RecordingNotifier};
 use smguard_policy::model::SourceKind;
 
@@ -119,8 +122,37 @@ async fn a_job_is_stopped_on_its_create_call_and_one_alert_says_so() {
     assert_eq!(alerts[0].account.as_deref(), Some("111122223333"));
     assert_eq!(alerts[0].region.as_deref(), Some("us-gov-west-1"));
     assert_eq!(alerts[0].findings.len(), 5);
-    // Claimed, the stop recorded before the alert, done after it.
-    assert_eq!(world.ledger.writes(), 3);
+    // Claimed, then marked done after the alert: with the stop and the publish, four calls.
+    assert_eq!(world.ledger.writes(), 2);
+}
+
+#[tokio::test]
+async fn a_retry_after_a_crash_between_the_stop_and_the_alert_reports_the_stop_and_alerts_once() {
+    let world = World::new(&[]);
+    let job = world.exists(CREATE_TRAINING, "InProgress");
+    let key = assess(CREATE_TRAINING, &world.policy).ledger_key().unwrap();
+    // The first attempt claimed the event, stopped the job and died before publishing: the
+    // ledger holds an expired claim with nothing recorded, the job is stopping.
+    world.ledger.hold(&key, NOW + 1);
+    world.sagemaker.set_status(job.kind, &job.name, "Stopping");
+    let report = world
+        .guard(Mode::Enforce)
+        .handle(CREATE_TRAINING, NOW + LEASE.as_secs())
+        .await
+        .unwrap();
+    assert!(report.alerted);
+    let alerts = world.notifier.alerts();
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(results(&alerts[0]), pairs(&[("stop_training_job", "stopped")]));
+    // A first attempt that finds the job already stopping did not stop it, and says so.
+    let other = World::new(&[]);
+    let job = other.exists(CREATE_TRAINING, "InProgress");
+    other.sagemaker.set_status(job.kind, &job.name, "Stopping");
+    other.guard(Mode::Enforce).handle(CREATE_TRAINING, NOW).await.unwrap();
+    assert_eq!(
+        results(&other.notifier.alerts()[0]),
+        pairs(&[("stop_training_job", "already stopping (Stopping)")])
+    );
 }
 
 #[tokio::test]

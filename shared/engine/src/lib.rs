@@ -9,9 +9,11 @@ pub mod alert;
 pub mod fakes;
 pub mod guard;
 pub mod ports;
+pub mod respond;
 
 pub use alert::{ActionResult, ActionTaken, Alert, AlertFinding, AlertResource, MessageAttribute};
-pub use guard::{Guard, GuardError, Mode, Ports, Report};
+pub use guard::{Guard, Ports, Report};
+pub use respond::{GuardError, LEASE, Mode, Responder, Response};
 pub use ports::{
     Claim, DeleteOutcome, Inventory, Lease, Ledger, LedgerEntry, Notifier, PortError, Remediator, StopOutcome,
     TrailReader,

@@ -186,7 +186,15 @@ pub struct Lease(pub String);
 pub enum Claim {
     /// This invocation holds the entry until its lease ends; it starts from what earlier,
     /// interrupted attempts recorded.
-    Claimed { entry: LedgerEntry, lease: Lease },
+    ///
+    /// `resumed`: an earlier attempt claimed it and ended without finishing (its lease expired, or
+    /// it released the entry to be retried), so what that attempt did may be unrecorded: a stop it
+    /// made now answers "already stopping".
+    Claimed {
+        entry: LedgerEntry,
+        lease: Lease,
+        resumed: bool,
+    },
     /// Everything was done by an earlier delivery.
     Done(LedgerEntry),
     /// Another invocation holds it now.

@@ -126,10 +126,48 @@ impl<'de> Deserialize<'de> for Action {
     }
 }
 
-/// Everything decided about one event.
+/// What brought a resource before the rules: typed by where it was read, never guessed later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Trigger {
+    /// A CloudTrail record of an API call (through EventBridge, or a bare record).
+    ApiCall { event_id: Option<String> },
+    /// A SageMaker state-change event: a backstop for a missed or incomplete call.
+    StateChange { event_id: Option<String> },
+    /// An event smguard could not read or does not evaluate: treated as a call (it alerts when
+    /// unevaluable, and is otherwise ignored).
+    Event { event_id: Option<String> },
+    /// A resource an audit run listed and described.
+    Audit { run_id: String },
+}
+
+impl Trigger {
+    /// The trigger of an event, from the reader that read it.
+    fn of(info: &EventInfo) -> Trigger {
+        let event_id = info.id.clone();
+        match info.detail_type.as_deref() {
+            Some(crate::event::API_CALL_DETAIL_TYPE) => Trigger::ApiCall { event_id },
+            Some(detail_type) if crate::kind::state_change(detail_type).is_some() => Trigger::StateChange { event_id },
+            Some(_) | None => Trigger::Event { event_id },
+        }
+    }
+
+    /// The event's ID; `None` for an audit (or an event without one).
+    pub fn event_id(&self) -> Option<&str> {
+        match self {
+            Trigger::ApiCall { event_id } | Trigger::StateChange { event_id } | Trigger::Event { event_id } => {
+                event_id.as_deref().filter(|id| !id.is_empty())
+            }
+            Trigger::Audit { .. } => None,
+        }
+    }
+}
+
+/// Everything decided about one event or described resource.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Decision {
     pub outcome: Outcome,
+    pub trigger: Trigger,
     pub event: EventInfo,
     pub resource: Option<Resource>,
     pub evaluation: Evaluation,
@@ -139,6 +177,23 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// The decision on a resource as SageMaker describes it now, for `trigger`: an audit run, or
+    /// an event whose own fields did not suffice (`event` is then that event's).
+    pub fn described(trigger: Trigger, event: EventInfo, resource: Resource, config: &PolicyConfig) -> Decision {
+        let (outcome, evaluation, response) = decide_resource(&resource, config);
+        let reason =
+            (outcome == Outcome::Unevaluable).then(|| "the resource's answer lacks fields a rule needs".to_owned());
+        Decision {
+            outcome,
+            trigger,
+            event,
+            resource: Some(resource),
+            evaluation,
+            response,
+            reason,
+        }
+    }
+
     /// Whether the resource must be described before responding: the event left fields a rule
     /// needs unknown (a state-change event's schema omits them; CloudTrail omitted a call's
     /// parameters) and no `enforce` finding already decides the containment. A `Describe*`
@@ -150,29 +205,48 @@ impl Decision {
                 && !self.evaluation.has_enforced_findings()
         })
     }
-}
 
-impl Decision {
-    /// Whether the event is a CloudTrail API call (or a bare record), from the event rather than
-    /// the resource: a described resource no longer says where it came from.
-    pub fn from_api_call(&self) -> bool {
-        self.event
-            .detail_type
-            .as_deref()
-            .is_none_or(|detail_type| detail_type == crate::event::API_CALL_DETAIL_TYPE)
+    /// Whether the decision calls for containment (an action other than the alert).
+    pub fn contains(&self) -> bool {
+        self.response.iter().any(|action| *action != Action::Alert)
     }
 
-    /// The idempotency ledger's key for this decision: one entry per account, Region, event and
-    /// resource; `None` for an event without an ID, which cannot be deduplicated.
+    /// Whether to alert, given whether smguard `acted`: changed the resource, would have in
+    /// dry-run mode, or failed to.
     ///
-    /// Except a job's state changes: SageMaker sends one per secondary status (starting,
-    /// downloading, training, …) with the same primary status, and a job runs once, so its
-    /// account, Region, name and status are the fact to handle once. (A notebook can reach
-    /// `InService` again after a restart, and must then be stopped again: its state changes stay
-    /// keyed by event.) Account and Region are in every key: same-named jobs of two accounts (or
-    /// Regions) sharing a ledger are two facts.
+    /// A CloudTrail call (who, from where) alerts on every finding, and an unevaluable event
+    /// always. A state change is a backstop for a missed call, and an audit a backstop for
+    /// missed events: they alert only when smguard acted; the call's alert, or the audit's
+    /// summary, tells the rest.
+    pub fn alert_due(&self, acted: bool) -> bool {
+        match self.outcome {
+            Outcome::Compliant | Outcome::Ignored => return false,
+            Outcome::Unevaluable => return true,
+            Outcome::NonCompliant => {}
+        }
+        match self.trigger {
+            Trigger::ApiCall { .. } | Trigger::Event { .. } => true,
+            Trigger::StateChange { .. } | Trigger::Audit { .. } => acted,
+        }
+    }
+
+    /// The idempotency ledger's key for this decision: what makes a redelivered event, or a
+    /// second audit, neither act nor alert twice. `None` when there is nothing to key by (an
+    /// event without an ID).
+    ///
+    /// - A call or an event: one entry per account, Region, event and resource.
+    /// - A job's state changes: SageMaker sends one per secondary status (starting, downloading,
+    ///   training, …) with the same primary status, and a job runs once, so its account, Region,
+    ///   name and status are the fact to handle once. (A notebook can reach `InService` again
+    ///   after a restart, and must then be stopped again: its state changes stay keyed by event.)
+    /// - An audit: the resource's incarnation (creation time; for a notebook, which can be
+    ///   restarted, its last modification) and the rules it fails, not the run: a second run
+    ///   finds the same facts done; a recreated resource, a restarted notebook or a new finding
+    ///   is a new fact.
+    ///
+    /// Account and Region are in every key: same-named resources of two accounts (or Regions)
+    /// sharing a ledger are two facts.
     pub fn ledger_key(&self) -> Option<String> {
-        let event_id = self.event.id.as_deref().filter(|id| !id.is_empty());
         let located = |resource: &Resource| {
             let account = resource
                 .location
@@ -188,9 +262,15 @@ impl Decision {
                 .unwrap_or("unknown-region");
             format!("{account}/{region}")
         };
-        match &self.resource {
+        let Some(resource) = &self.resource else {
+            let account = self.event.account.as_deref().unwrap_or("unknown-account");
+            let region = self.event.region.as_deref().unwrap_or("unknown-region");
+            return Some(format!("{account}/{region}/{}/event", self.trigger.event_id()?));
+        };
+        let containment = resource.kind.entry().containment;
+        match &self.trigger {
             // Kinds contained by stopping are jobs (and schedules), which run once.
-            Some(resource) if !self.from_api_call() && resource.kind.entry().containment == Containment::Stop => {
+            Trigger::StateChange { .. } if containment == Containment::Stop => {
                 let status = resource
                     .status
                     .as_ref()
@@ -202,17 +282,36 @@ impl Decision {
                     resource.name
                 ))
             }
-            Some(resource) => Some(format!(
+            Trigger::ApiCall { .. } | Trigger::StateChange { .. } | Trigger::Event { .. } => Some(format!(
                 "{}/{}/{}/{}",
                 located(resource),
-                event_id?,
+                self.trigger.event_id()?,
                 resource.kind,
                 resource.name
             )),
-            None => {
-                let account = self.event.account.as_deref().unwrap_or("unknown-account");
-                let region = self.event.region.as_deref().unwrap_or("unknown-region");
-                Some(format!("{account}/{region}/{}/event", event_id?))
+            Trigger::Audit { .. } => {
+                let incarnation = match containment {
+                    Containment::Notebook => resource.origin.modified.as_ref().or(resource.origin.time.as_ref()),
+                    Containment::Stop
+                    | Containment::Delete
+                    | Containment::DeleteWhileCreating
+                    | Containment::AlertOnly(_) => resource.origin.time.as_ref(),
+                };
+                let mut rules: Vec<String> = self
+                    .evaluation
+                    .failed_rules()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                rules.sort();
+                Some(format!(
+                    "audit/{}/{}/{}/{}/{}",
+                    located(resource),
+                    resource.kind,
+                    resource.name,
+                    incarnation.map_or("unknown", String::as_str),
+                    if rules.is_empty() { "undetermined".to_owned() } else { rules.join("+") }
+                ))
             }
         }
     }
@@ -226,17 +325,19 @@ pub fn assess(raw: &str, config: &PolicyConfig) -> Decision {
 /// Evaluates and plans a normalized event.
 pub fn decide(event: NormalizedEvent, config: &PolicyConfig) -> Decision {
     let NormalizedEvent { info, subject } = event;
+    let trigger = Trigger::of(&info);
     match subject {
-        Subject::Resource(resource) => resource_decision(info, *resource, None, config),
+        Subject::Resource(resource) => resource_decision(trigger, info, *resource, None, config),
         Subject::Unread { resource, error } => {
             let reason = format!(
                 "{error}; describe `{}` to decide",
                 resource.arn.as_deref().unwrap_or(&resource.name)
             );
-            resource_decision(info, *resource, Some(reason), config)
+            resource_decision(trigger, info, *resource, Some(reason), config)
         }
         Subject::Ignored(reason) => Decision {
             outcome: Outcome::Ignored,
+            trigger,
             event: info,
             resource: None,
             evaluation: Evaluation::default(),
@@ -245,6 +346,7 @@ pub fn decide(event: NormalizedEvent, config: &PolicyConfig) -> Decision {
         },
         Subject::Unevaluable(error) => Decision {
             outcome: Outcome::Unevaluable,
+            trigger,
             event: info,
             resource: None,
             evaluation: Evaluation::default(),
@@ -256,11 +358,18 @@ pub fn decide(event: NormalizedEvent, config: &PolicyConfig) -> Decision {
 
 /// The decision on an event's resource; `reason` says why the event could not be read, else an
 /// unevaluable outcome names the fields the event lacks.
-fn resource_decision(info: EventInfo, resource: Resource, reason: Option<String>, config: &PolicyConfig) -> Decision {
+fn resource_decision(
+    trigger: Trigger,
+    info: EventInfo,
+    resource: Resource,
+    reason: Option<String>,
+    config: &PolicyConfig,
+) -> Decision {
     let (outcome, evaluation, response) = decide_resource(&resource, config);
     let reason = reason.or_else(|| (outcome == Outcome::Unevaluable).then(|| undetermined_reason(&evaluation)));
     Decision {
         outcome,
+        trigger,
         event: info,
         resource: Some(resource),
         evaluation,

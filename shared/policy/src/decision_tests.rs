@@ -8,6 +8,7 @@ fn resource(kind: ResourceKind, status: Option<&str>) -> Resource {
         name: "test".into(),
         event_id: None,
         time: None,
+        modified: None,
     };
     let mut r = Resource::new(kind, "r", Scope::Whole, origin);
     r.status = status.map(|s| Status {

@@ -34,7 +34,7 @@ pub mod model;
 pub mod rules;
 
 pub use config::{ConfigError, PolicyConfig, Settings};
-pub use decision::{Action, Decision, Outcome, Verb, assess, decide, decide_resource, plan};
+pub use decision::{Action, Decision, Outcome, Trigger, Verb, assess, decide, decide_resource, plan};
 pub use event::{EventError, EventInfo, IgnoreReason, NormalizedEvent, Subject, normalize};
 pub use kind::{Containment, KindEntry, ResourceKind};
 pub use model::{Resource, ResourceRef};

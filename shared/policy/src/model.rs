@@ -237,7 +237,12 @@ pub struct Origin {
     /// `eventName` for CloudTrail, `detail-type` for state changes, the operation for reads.
     pub name: String,
     pub event_id: Option<String>,
+    /// When the event happened; for a `Describe*` answer, when the resource was created
+    /// (`CreationTime`): with its name, what tells one incarnation from the next.
     pub time: Option<String>,
+    /// A `Describe*` answer's `LastModifiedTime`: changes when a notebook is started or stopped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
 }
 
 /// A SageMaker resource as the rules see it.

@@ -269,6 +269,7 @@ pub(super) fn normalize_record(record: Record<'_>, info: &mut EventInfo, config:
         name: event_name.clone(),
         event_id: info.id.clone(),
         time: owned(&record.event_time),
+        modified: None,
     };
     // The response is not security-relevant: a malformed one only costs the ARN, which is
     // rebuilt from the name.

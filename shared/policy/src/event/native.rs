@@ -32,6 +32,7 @@ pub(super) fn normalize(entry: &KindEntry, detail: &str, resources: &[String], i
         name: event.clone(),
         event_id: info.id.clone(),
         time: info.time.clone(),
+        modified: None,
     };
     let Some(reader) = entry.describe.first() else {
         return Subject::Unevaluable(EventError::InvalidField {

@@ -2267,11 +2267,18 @@ fn lower_first(key: &str) -> String {
 /// members are AWS defaults (the answer omits unset members), and the status and location are
 /// read from the answer.
 pub fn described(read: Reader, operation: &str, answer: serde_json::Value) -> Result<Resource, ReadError> {
+    let time = |member: &str| {
+        answer.get(member).map(|time| match time {
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        })
+    };
     let origin = Origin {
         source: SourceKind::Describe,
         name: operation.to_owned(),
         event_id: None,
-        time: None,
+        time: time("CreationTime"),
+        modified: time("LastModifiedTime"),
     };
     let mut resource = read(Input::Value(camel_case(answer)), Absent::Default, Scope::Whole, origin)?;
     if let Some(arn) = &resource.arn {

@@ -223,6 +223,7 @@ impl RuleDefinition {
                         name: "probe".to_owned(),
                         event_id: None,
                         time: None,
+                        modified: None,
                     };
                     read(
                         crate::event::spec::Input::Probe,

@@ -10,6 +10,7 @@ fn resource(kind: ResourceKind) -> Resource {
         name: "test".into(),
         event_id: None,
         time: None,
+        modified: None,
     };
     Resource::new(kind, "r", Scope::Whole, origin)
 }
