@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_sagemaker::Client;
-use smguard_engine::{Inventory, PortError};
+use smguard_engine::{Inventory, Page, PortError};
 use smguard_policy::kind;
 use smguard_policy::{Resource, ResourceKind, ResourceRef};
 
@@ -37,7 +37,7 @@ impl Inventory for SageMakerInventory {
         sagemaker::describe(&self.client, resource).await
     }
 
-    async fn list(&self, kind: ResourceKind) -> Result<Vec<ResourceRef>, PortError> {
-        sagemaker::list(&self.client, kind).await
+    async fn list_page(&self, kind: ResourceKind, token: Option<&str>) -> Result<Page, PortError> {
+        sagemaker::list_page(&self.client, kind, token).await
     }
 }

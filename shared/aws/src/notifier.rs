@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use aws_sdk_sns::Client;
 use aws_sdk_sns::types::MessageAttributeValue;
-use smguard_engine::{Alert, Notifier, PortError};
+use smguard_engine::{Message, Notifier, PortError};
 
 use crate::error::classify;
 
@@ -30,13 +30,13 @@ impl SnsNotifier {
 
 /// The `MessageStructure=json` document: plain text for people (e-mail, SMS, and any protocol
 /// SNS adds later), JSON for machines.
-pub fn message_structure(alert: &Alert) -> String {
-    let json = alert.json();
+pub fn message_structure(message: &Message) -> String {
+    let json = &message.json;
     let document = |text: &str| {
         serde_json::json!({
             "default": text,
             "email": text,
-            "sms": alert.subject(),
+            "sms": message.subject,
             "email-json": json,
             "sqs": json,
             "lambda": json,
@@ -47,31 +47,31 @@ pub fn message_structure(alert: &Alert) -> String {
         })
         .to_string()
     };
-    let full = document(&alert.text());
+    let full = document(&message.text);
     if full.len() <= MAX_MESSAGE_BYTES {
         return full;
     }
     // The machine form is kept whole; the people's form is cut to the subject.
     document(&format!(
         "{}\n(too many findings for one message: see the JSON form)",
-        alert.subject()
+        message.subject
     ))
 }
 
 #[async_trait]
 impl Notifier for SnsNotifier {
-    async fn notify(&self, alert: &Alert) -> Result<(), PortError> {
+    async fn publish(&self, message: &Message) -> Result<(), PortError> {
         let mut publish = self
             .client
             .publish()
             .topic_arn(&self.topic_arn)
-            .subject(alert.subject())
+            .subject(&message.subject)
             .message_structure("json")
-            .message(message_structure(alert));
-        for attribute in alert.attributes() {
+            .message(message_structure(message));
+        for attribute in &message.attributes {
             let value = MessageAttributeValue::builder()
                 .data_type(attribute.data_type)
-                .string_value(attribute.value)
+                .string_value(&attribute.value)
                 .build()
                 .map_err(|e| PortError::Rejected {
                     operation: "Publish".to_owned(),
@@ -81,7 +81,7 @@ impl Notifier for SnsNotifier {
             publish = publish.message_attributes(attribute.name, value);
         }
         let output = publish.send().await.map_err(|error| classify("Publish", &error))?;
-        tracing::info!(message_id = ?output.message_id, event_id = ?alert.event_id, "alert published");
+        tracing::info!(message_id = ?output.message_id, about = ?message.about, "alert published");
         Ok(())
     }
 }

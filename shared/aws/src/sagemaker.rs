@@ -23,7 +23,7 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use serde_json::Value;
-use smguard_engine::{DeleteOutcome, PortError, StopOutcome};
+use smguard_engine::{DeleteOutcome, Page, PortError, StopOutcome};
 use smguard_policy::event::spec::{ReadError, SpecError, described};
 use smguard_policy::model::Lifecycle;
 use smguard_policy::{Resource, ResourceKind, ResourceRef};
@@ -290,106 +290,112 @@ pub(crate) async fn describe(client: &Client, resource: &ResourceRef) -> Result<
 
 /// Collects the names (and ARNs, and IDs where the summary has them) of every page of a List call.
 macro_rules! list {
-    ($operation:literal, $kind:expr, $call:expr, $items:ident, $name:ident $(, arn: $arn:ident)? $(, id: $id:ident)?) => {{
-        let mut pages = $call.into_paginator().send();
-        let mut found = Vec::new();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|error| classify($operation, &error))?;
-            for item in page.$items.unwrap_or_default() {
-                let arn: Option<String> = None $(.or(item.$arn.clone()))?;
-                let id: Option<String> = None $(.or(item.$id.clone()))?;
-                // A summary without a name cannot be described or acted on.
-                let Some(name) = item.$name else { continue };
-                found.push(ResourceRef {
-                    kind: $kind,
-                    name,
-                    arn,
-                    id,
-                });
-            }
+    ($operation:literal, $kind:expr, $token:expr, $call:expr, $items:ident, $name:ident $(, arn: $arn:ident)? $(, id: $id:ident)?) => {{
+        // 100 a page, the most every SageMaker `List*` call allows: an audit of 10,000
+        // resources makes 100 list calls, not 1,000.
+        let page = $call
+            .max_results(100)
+            .set_next_token($token.map(str::to_owned))
+            .send()
+            .await
+            .map_err(|error| classify($operation, &error))?;
+        let mut resources = Vec::new();
+        for item in page.$items.unwrap_or_default() {
+            let arn: Option<String> = None $(.or(item.$arn.clone()))?;
+            let id: Option<String> = None $(.or(item.$id.clone()))?;
+            // A summary without a name cannot be described or acted on.
+            let Some(name) = item.$name else { continue };
+            resources.push(ResourceRef {
+                kind: $kind,
+                name,
+                arn,
+                id,
+            });
         }
-        Ok(found)
+        Ok(Page {
+            resources,
+            next: page.next_token.filter(|token| !token.is_empty()),
+        })
     }};
 }
 
-/// Every resource of `kind` (all pages).
-pub(crate) async fn list(client: &Client, kind: ResourceKind) -> Result<Vec<ResourceRef>, PortError> {
+/// One page of the resources of `kind`, from `token`.
+pub(crate) async fn list_page(client: &Client, kind: ResourceKind, token: Option<&str>) -> Result<Page, PortError> {
     let c = client;
+    let t = token;
     match kind {
         ResourceKind::NotebookInstance => {
-            list!("ListNotebookInstances", kind, c.list_notebook_instances(), notebook_instances, notebook_instance_name, arn: notebook_instance_arn)
+            list!("ListNotebookInstances", kind, t, c.list_notebook_instances(), notebook_instances, notebook_instance_name, arn: notebook_instance_arn)
         }
         ResourceKind::NotebookInstanceLifecycleConfig => {
-            list!("ListNotebookInstanceLifecycleConfigs", kind, c.list_notebook_instance_lifecycle_configs(), notebook_instance_lifecycle_configs, notebook_instance_lifecycle_config_name, arn: notebook_instance_lifecycle_config_arn)
+            list!("ListNotebookInstanceLifecycleConfigs", kind, t, c.list_notebook_instance_lifecycle_configs(), notebook_instance_lifecycle_configs, notebook_instance_lifecycle_config_name, arn: notebook_instance_lifecycle_config_arn)
         }
         ResourceKind::TrainingJob => {
-            list!("ListTrainingJobs", kind, c.list_training_jobs(), training_job_summaries, training_job_name, arn: training_job_arn)
+            list!("ListTrainingJobs", kind, t, c.list_training_jobs(), training_job_summaries, training_job_name, arn: training_job_arn)
         }
         ResourceKind::ProcessingJob => {
-            list!("ListProcessingJobs", kind, c.list_processing_jobs(), processing_job_summaries, processing_job_name, arn: processing_job_arn)
+            list!("ListProcessingJobs", kind, t, c.list_processing_jobs(), processing_job_summaries, processing_job_name, arn: processing_job_arn)
         }
         ResourceKind::HyperParameterTuningJob => {
-            list!("ListHyperParameterTuningJobs", kind, c.list_hyper_parameter_tuning_jobs(), hyper_parameter_tuning_job_summaries, hyper_parameter_tuning_job_name, arn: hyper_parameter_tuning_job_arn)
+            list!("ListHyperParameterTuningJobs", kind, t, c.list_hyper_parameter_tuning_jobs(), hyper_parameter_tuning_job_summaries, hyper_parameter_tuning_job_name, arn: hyper_parameter_tuning_job_arn)
         }
         ResourceKind::TransformJob => {
-            list!("ListTransformJobs", kind, c.list_transform_jobs(), transform_job_summaries, transform_job_name, arn: transform_job_arn)
+            list!("ListTransformJobs", kind, t, c.list_transform_jobs(), transform_job_summaries, transform_job_name, arn: transform_job_arn)
         }
-        ResourceKind::Model => list!("ListModels", kind, c.list_models(), models, model_name, arn: model_arn),
+        ResourceKind::Model => list!("ListModels", kind, t, c.list_models(), models, model_name, arn: model_arn),
         ResourceKind::EndpointConfig => {
-            list!("ListEndpointConfigs", kind, c.list_endpoint_configs(), endpoint_configs, endpoint_config_name, arn: endpoint_config_arn)
+            list!("ListEndpointConfigs", kind, t, c.list_endpoint_configs(), endpoint_configs, endpoint_config_name, arn: endpoint_config_arn)
         }
         ResourceKind::Endpoint => {
-            list!("ListEndpoints", kind, c.list_endpoints(), endpoints, endpoint_name, arn: endpoint_arn)
+            list!("ListEndpoints", kind, t, c.list_endpoints(), endpoints, endpoint_name, arn: endpoint_arn)
         }
         ResourceKind::Domain => {
-            list!("ListDomains", kind, c.list_domains(), domains, domain_name, arn: domain_arn, id: domain_id)
+            list!("ListDomains", kind, t, c.list_domains(), domains, domain_name, arn: domain_arn, id: domain_id)
         }
         ResourceKind::UserProfile => {
-            list!("ListUserProfiles", kind, c.list_user_profiles(), user_profiles, user_profile_name, id: domain_id)
+            list!("ListUserProfiles", kind, t, c.list_user_profiles(), user_profiles, user_profile_name, id: domain_id)
         }
-        ResourceKind::Space => list!("ListSpaces", kind, c.list_spaces(), spaces, space_name, id: domain_id),
+        ResourceKind::Space => list!("ListSpaces", kind, t, c.list_spaces(), spaces, space_name, id: domain_id),
         ResourceKind::CompilationJob => {
-            list!("ListCompilationJobs", kind, c.list_compilation_jobs(), compilation_job_summaries, compilation_job_name, arn: compilation_job_arn)
+            list!("ListCompilationJobs", kind, t, c.list_compilation_jobs(), compilation_job_summaries, compilation_job_name, arn: compilation_job_arn)
         }
         ResourceKind::AutoMlJob => {
-            list!("ListAutoMLJobs", kind, c.list_auto_ml_jobs(), auto_ml_job_summaries, auto_ml_job_name, arn: auto_ml_job_arn)
+            list!("ListAutoMLJobs", kind, t, c.list_auto_ml_jobs(), auto_ml_job_summaries, auto_ml_job_name, arn: auto_ml_job_arn)
         }
         ResourceKind::LabelingJob => {
-            list!("ListLabelingJobs", kind, c.list_labeling_jobs(), labeling_job_summary_list, labeling_job_name, arn: labeling_job_arn)
+            list!("ListLabelingJobs", kind, t, c.list_labeling_jobs(), labeling_job_summary_list, labeling_job_name, arn: labeling_job_arn)
         }
         ResourceKind::Cluster => {
-            list!("ListClusters", kind, c.list_clusters(), cluster_summaries, cluster_name, arn: cluster_arn)
+            list!("ListClusters", kind, t, c.list_clusters(), cluster_summaries, cluster_name, arn: cluster_arn)
         }
         ResourceKind::MonitoringSchedule => {
-            list!("ListMonitoringSchedules", kind, c.list_monitoring_schedules(), monitoring_schedule_summaries, monitoring_schedule_name, arn: monitoring_schedule_arn)
+            list!("ListMonitoringSchedules", kind, t, c.list_monitoring_schedules(), monitoring_schedule_summaries, monitoring_schedule_name, arn: monitoring_schedule_arn)
         }
         ResourceKind::DataQualityJobDefinition => {
-            list!("ListDataQualityJobDefinitions", kind, c.list_data_quality_job_definitions(), job_definition_summaries, monitoring_job_definition_name, arn: monitoring_job_definition_arn)
+            list!("ListDataQualityJobDefinitions", kind, t, c.list_data_quality_job_definitions(), job_definition_summaries, monitoring_job_definition_name, arn: monitoring_job_definition_arn)
         }
         ResourceKind::ModelQualityJobDefinition => {
-            list!("ListModelQualityJobDefinitions", kind, c.list_model_quality_job_definitions(), job_definition_summaries, monitoring_job_definition_name, arn: monitoring_job_definition_arn)
+            list!("ListModelQualityJobDefinitions", kind, t, c.list_model_quality_job_definitions(), job_definition_summaries, monitoring_job_definition_name, arn: monitoring_job_definition_arn)
         }
         ResourceKind::ModelBiasJobDefinition => {
-            list!("ListModelBiasJobDefinitions", kind, c.list_model_bias_job_definitions(), job_definition_summaries, monitoring_job_definition_name, arn: monitoring_job_definition_arn)
+            list!("ListModelBiasJobDefinitions", kind, t, c.list_model_bias_job_definitions(), job_definition_summaries, monitoring_job_definition_name, arn: monitoring_job_definition_arn)
         }
         ResourceKind::ModelExplainabilityJobDefinition => {
-            list!("ListModelExplainabilityJobDefinitions", kind, c.list_model_explainability_job_definitions(), job_definition_summaries, monitoring_job_definition_name, arn: monitoring_job_definition_arn)
+            list!("ListModelExplainabilityJobDefinitions", kind, t, c.list_model_explainability_job_definitions(), job_definition_summaries, monitoring_job_definition_name, arn: monitoring_job_definition_arn)
         }
         ResourceKind::OptimizationJob => {
-            list!("ListOptimizationJobs", kind, c.list_optimization_jobs(), optimization_job_summaries, optimization_job_name, arn: optimization_job_arn)
+            list!("ListOptimizationJobs", kind, t, c.list_optimization_jobs(), optimization_job_summaries, optimization_job_name, arn: optimization_job_arn)
         }
         ResourceKind::FeatureGroup => {
-            list!("ListFeatureGroups", kind, c.list_feature_groups(), feature_group_summaries, feature_group_name, arn: feature_group_arn)
+            list!("ListFeatureGroups", kind, t, c.list_feature_groups(), feature_group_summaries, feature_group_name, arn: feature_group_arn)
         }
-        ResourceKind::InferenceExperiment => list!(
-            "ListInferenceExperiments",
-            kind,
+        ResourceKind::InferenceExperiment => list!("ListInferenceExperiments", kind, t,
             c.list_inference_experiments(),
             inference_experiments,
             name
         ),
         ResourceKind::EdgePackagingJob => {
-            list!("ListEdgePackagingJobs", kind, c.list_edge_packaging_jobs(), edge_packaging_job_summaries, edge_packaging_job_name, arn: edge_packaging_job_arn)
+            list!("ListEdgePackagingJobs", kind, t, c.list_edge_packaging_jobs(), edge_packaging_job_summaries, edge_packaging_job_name, arn: edge_packaging_job_arn)
         }
     }
 }

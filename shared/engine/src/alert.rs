@@ -366,6 +366,31 @@ impl Alert {
     }
 }
 
+/// A message as the notifier publishes it: a subject, text for people, JSON for machines, and
+/// attributes for subscription filter policies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub subject: String,
+    pub text: String,
+    pub json: String,
+    pub attributes: Vec<MessageAttribute>,
+    /// What the message is about, for the log (an event ID, an audit run ID).
+    pub about: Option<String>,
+}
+
+impl Alert {
+    /// The alert as one message.
+    pub fn message(&self) -> Message {
+        Message {
+            subject: self.subject(),
+            text: self.text(),
+            json: self.json(),
+            attributes: self.attributes(),
+            about: self.event_id.clone(),
+        }
+    }
+}
+
 /// One SNS message attribute.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageAttribute {
@@ -376,7 +401,7 @@ pub struct MessageAttribute {
 }
 
 impl MessageAttribute {
-    fn string(name: &'static str, value: &str) -> Self {
+    pub fn string(name: &'static str, value: &str) -> Self {
         MessageAttribute {
             name,
             data_type: "String",

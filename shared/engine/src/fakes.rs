@@ -14,10 +14,10 @@ use async_trait::async_trait;
 use smguard_policy::model::{Lifecycle, Status};
 use smguard_policy::{Resource, ResourceKind, ResourceRef};
 
-use crate::alert::Alert;
+use crate::alert::{Alert, Message};
 use crate::ports::{
-    Claim, DeleteOutcome, Inventory, Lease, Ledger, LedgerEntry, Notifier, PortError, RecordedEvent, Remediator,
-    StopOutcome, TrailReader, TrailStatus,
+    Claim, DeleteOutcome, Inventory, Lease, Ledger, LedgerEntry, Notifier, Page, PortError, RecordedEvent, Remediator,
+    ReportSink, StopOutcome, TrailReader, TrailStatus,
 };
 
 /// Operations [`FakeSageMaker`] records.
@@ -61,13 +61,22 @@ impl Failures {
 #[derive(Debug, Default)]
 pub struct FakeSageMaker {
     resources: Mutex<BTreeMap<(ResourceKind, String), Resource>>,
+    /// Resources per `List*` page (100 unless set).
+    page_size: Mutex<usize>,
     calls: Mutex<Vec<Call>>,
     failures: Failures,
 }
 
 impl FakeSageMaker {
     pub fn new() -> Self {
-        Self::default()
+        let fake = Self::default();
+        fake.set_page_size(100);
+        fake
+    }
+
+    /// How many resources a `List*` page holds.
+    pub fn set_page_size(&self, size: usize) {
+        *self.page_size.lock().expect("fake lock") = size;
     }
 
     /// Adds or replaces a resource.
@@ -148,17 +157,24 @@ impl Inventory for FakeSageMaker {
             .cloned())
     }
 
-    async fn list(&self, kind: ResourceKind) -> Result<Vec<ResourceRef>, PortError> {
+    /// Pages of [`FakeSageMaker::page_size`] resources; the token is the last name handed out.
+    async fn list_page(&self, kind: ResourceKind, token: Option<&str>) -> Result<Page, PortError> {
         self.record(Call::List(kind));
         self.failures.next("list")?;
-        Ok(self
+        let size = (*self.page_size.lock().expect("fake lock")).max(1);
+        let resources: Vec<ResourceRef> = self
             .resources
             .lock()
             .expect("fake lock")
             .values()
-            .filter(|r| r.kind == kind)
+            .filter(|r| r.kind == kind && token.is_none_or(|after| r.name.as_str() > after))
+            .take(size + 1)
             .map(Resource::reference)
-            .collect())
+            .collect();
+        let more = resources.len() > size;
+        let resources: Vec<ResourceRef> = resources.into_iter().take(size).collect();
+        let next = more.then(|| resources.last().map(|r| r.name.clone())).flatten();
+        Ok(Page { resources, next })
     }
 }
 
@@ -227,6 +243,8 @@ impl Remediator for FakeSageMaker {
 #[derive(Debug, Default)]
 pub struct RecordingNotifier {
     alerts: Mutex<Vec<Alert>>,
+    /// Messages published other than alerts (audit summaries).
+    messages: Mutex<Vec<Message>>,
     failures: Failures,
 }
 
@@ -239,6 +257,10 @@ impl RecordingNotifier {
         self.alerts.lock().expect("fake lock").clone()
     }
 
+    pub fn messages(&self) -> Vec<Message> {
+        self.messages.lock().expect("fake lock").clone()
+    }
+
     /// Makes the next `notify` fail with `error`.
     pub fn fail_next(&self, error: PortError) {
         self.failures.push("notify", error);
@@ -247,10 +269,93 @@ impl RecordingNotifier {
 
 #[async_trait]
 impl Notifier for RecordingNotifier {
+    async fn publish(&self, message: &Message) -> Result<(), PortError> {
+        self.failures.next("notify")?;
+        self.messages.lock().expect("fake lock").push(message.clone());
+        Ok(())
+    }
+
     async fn notify(&self, alert: &Alert) -> Result<(), PortError> {
         self.failures.next("notify")?;
         self.alerts.lock().expect("fake lock").push(alert.clone());
         Ok(())
+    }
+}
+
+/// Keeps audit reports in memory.
+#[derive(Debug, Default)]
+pub struct MemoryReports {
+    parts: Mutex<BTreeMap<(String, u32), Vec<u8>>>,
+    summaries: Mutex<BTreeMap<String, Vec<u8>>>,
+    failures: Failures,
+}
+
+impl MemoryReports {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Every line of run `run_id`'s report, parts in order.
+    pub fn lines(&self, run_id: &str) -> Vec<serde_json::Value> {
+        self.parts
+            .lock()
+            .expect("fake lock")
+            .iter()
+            .filter(|((run, _), _)| run == run_id)
+            .flat_map(|(_, body)| {
+                String::from_utf8_lossy(body)
+                    .lines()
+                    .map(|line| serde_json::from_str(line).expect("a JSON line"))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    pub fn parts(&self, run_id: &str) -> usize {
+        self.parts
+            .lock()
+            .expect("fake lock")
+            .keys()
+            .filter(|(run, _)| run == run_id)
+            .count()
+    }
+
+    pub fn summary(&self, run_id: &str) -> Option<serde_json::Value> {
+        self.summaries
+            .lock()
+            .expect("fake lock")
+            .get(run_id)
+            .map(|body| serde_json::from_slice(body).expect("a JSON summary"))
+    }
+
+    /// Makes the next `write_part` or `write_summary` fail with `error`.
+    pub fn fail_next(&self, operation: &'static str, error: PortError) {
+        self.failures.push(operation, error);
+    }
+}
+
+#[async_trait]
+impl ReportSink for MemoryReports {
+    async fn write_part(&self, run_id: &str, number: u32, lines: Vec<u8>) -> Result<(), PortError> {
+        self.failures.next("write_part")?;
+        self.parts
+            .lock()
+            .expect("fake lock")
+            .insert((run_id.to_owned(), number), lines);
+        Ok(())
+    }
+
+    async fn write_summary(&self, run_id: &str, summary: Vec<u8>) -> Result<(), PortError> {
+        self.failures.next("write_summary")?;
+        self.summaries
+            .lock()
+            .expect("fake lock")
+            .insert(run_id.to_owned(), summary);
+        Ok(())
+    }
+
+    fn location(&self, run_id: &str) -> String {
+        format!("memory://reports/{run_id}/")
     }
 }
 

@@ -6,15 +6,17 @@
 //! Kept apart from `smguard-policy` so that crate stays synchronous.
 
 pub mod alert;
+pub mod audit;
 pub mod fakes;
 pub mod guard;
 pub mod ports;
 pub mod respond;
 
-pub use alert::{ActionResult, ActionTaken, Alert, AlertFinding, AlertResource, MessageAttribute};
+pub use alert::{ActionResult, ActionTaken, Alert, AlertFinding, AlertResource, Message, MessageAttribute};
+pub use audit::{Audit, AuditError, AuditRequest, AuditResult, Continuation, ReportLine, Summary};
 pub use guard::{Guard, Ports, Report};
 pub use respond::{GuardError, LEASE, Mode, Responder, Response};
 pub use ports::{
-    Claim, DeleteOutcome, Inventory, Lease, Ledger, LedgerEntry, Notifier, PortError, Remediator, StopOutcome,
-    TrailReader,
+    Claim, DeleteOutcome, Inventory, Lease, Ledger, LedgerEntry, Notifier, Page, PortError, Remediator, ReportSink,
+    StopOutcome, TrailReader,
 };

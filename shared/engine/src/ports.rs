@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use smguard_policy::{Resource, ResourceKind, ResourceRef};
 
-use crate::alert::{ActionTaken, Alert};
+use crate::alert::{ActionTaken, Alert, Message};
 
 /// A call to AWS that did not do what was asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -79,13 +79,45 @@ pub enum DeleteOutcome {
     Gone,
 }
 
+/// One page of a `List*` call.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Page {
+    pub resources: Vec<ResourceRef>,
+    /// The token of the next page; `None` on the last.
+    pub next: Option<String>,
+}
+
 /// Reads resources as they are now, into the same model the events are read into.
 #[async_trait]
 pub trait Inventory: Send + Sync {
     /// The resource, or `None` when it does not exist.
     async fn describe(&self, resource: &ResourceRef) -> Result<Option<Resource>, PortError>;
+    /// One page of the resources of a kind, from `token` (`None`: the first page).
+    async fn list_page(&self, kind: ResourceKind, token: Option<&str>) -> Result<Page, PortError>;
     /// Every resource of a kind (all pages).
-    async fn list(&self, kind: ResourceKind) -> Result<Vec<ResourceRef>, PortError>;
+    async fn list(&self, kind: ResourceKind) -> Result<Vec<ResourceRef>, PortError> {
+        let mut found = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = self.list_page(kind, token.as_deref()).await?;
+            found.extend(page.resources);
+            match page.next {
+                Some(next) => token = Some(next),
+                None => return Ok(found),
+            }
+        }
+    }
+}
+
+/// Where an audit's report goes: JSON-lines parts, then a summary.
+#[async_trait]
+pub trait ReportSink: Send + Sync {
+    /// Writes part `number` (1, 2, …) of run `run_id`'s report: JSON lines, one per resource.
+    async fn write_part(&self, run_id: &str, number: u32, lines: Vec<u8>) -> Result<(), PortError>;
+    /// Writes the run's summary (JSON), once the run is complete.
+    async fn write_summary(&self, run_id: &str, summary: Vec<u8>) -> Result<(), PortError>;
+    /// Where run `run_id`'s report is (`s3://bucket/prefix/run/`, a file path).
+    fn location(&self, run_id: &str) -> String;
 }
 
 /// Contains resources.
@@ -100,7 +132,12 @@ pub trait Remediator: Send + Sync {
 /// Tells security operations.
 #[async_trait]
 pub trait Notifier: Send + Sync {
-    async fn notify(&self, alert: &Alert) -> Result<(), PortError>;
+    /// Publishes one message (an alert's, an audit summary's).
+    async fn publish(&self, message: &Message) -> Result<(), PortError>;
+    /// Publishes one alert.
+    async fn notify(&self, alert: &Alert) -> Result<(), PortError> {
+        self.publish(&alert.message()).await
+    }
 }
 
 /// One CloudTrail trail as it is now.

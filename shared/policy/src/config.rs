@@ -42,6 +42,10 @@ pub const MODE: &str = "SMGUARD_MODE";
 pub const ALERT_TOPIC_ARN: &str = "SMGUARD_ALERT_TOPIC_ARN";
 /// S3 bucket of the idempotency ledger (one small object per event and resource).
 pub const LEDGER_BUCKET: &str = "SMGUARD_LEDGER_BUCKET";
+/// S3 bucket the audit writes its reports to.
+pub const REPORT_BUCKET: &str = "SMGUARD_REPORT_BUCKET";
+/// How many resources the audit describes at once (default 8).
+pub const AUDIT_CONCURRENCY: &str = "SMGUARD_AUDIT_CONCURRENCY";
 
 /// Every setting any smguard program reads. Programs reject other `SMGUARD_*` keys, so that a
 /// misspelt setting fails at start-up; the CLI accepts a Lambda function's env file as is.
@@ -55,6 +59,8 @@ pub const KNOWN_KEYS: &[&str] = &[
     MODE,
     ALERT_TOPIC_ARN,
     LEDGER_BUCKET,
+    REPORT_BUCKET,
+    AUDIT_CONCURRENCY,
 ];
 
 /// A configuration problem, naming the setting.
