@@ -9,6 +9,10 @@ use aws_smithy_runtime_api::client::http::SharedHttpClient;
 /// exponential backoff and jitter before they surface as a retryable [`crate::PortError`].
 pub const MAX_ATTEMPTS: u32 = 3;
 
+/// Attempts per call of a sweep (adaptive retry): a throttled describe among thousands waits
+/// and tries again rather than leaving its resource unevaluable.
+pub const SWEEP_MAX_ATTEMPTS: u32 = 6;
+
 /// The one HTTP client: rustls with the ring provider (no aws-lc C build, no second TLS stack).
 /// It also speaks plain `http://`, which the test emulator uses.
 pub fn http_client() -> SharedHttpClient {
@@ -39,6 +43,13 @@ pub mod clients {
 
     pub fn sagemaker(config: &SdkConfig) -> aws_sdk_sagemaker::Client {
         aws_sdk_sagemaker::Client::new(config)
+    }
+
+    /// For sweeps (the audit): the SDK's adaptive retry, which also slows the client's own
+    /// request rate when SageMaker throttles, with more attempts than a single event's calls.
+    pub fn sagemaker_adaptive(config: &SdkConfig) -> aws_sdk_sagemaker::Client {
+        let retry = aws_config::retry::RetryConfig::adaptive().with_max_attempts(super::SWEEP_MAX_ATTEMPTS);
+        aws_sdk_sagemaker::Client::from_conf(aws_sdk_sagemaker::config::Builder::from(config).retry_config(retry).build())
     }
 
     pub fn sns(config: &SdkConfig) -> aws_sdk_sns::Client {

@@ -8,6 +8,7 @@
 //! Every SageMaker call is made in `sagemaker.rs`, kind by kind.
 //! - [`SnsNotifier`]: one SNS message per alert, `MessageStructure=json` (text for people, JSON for
 //!   machines), with filterable message attributes.
+//! - [`S3Reports`]: the audit's report, JSON-lines parts and a summary under one prefix per run.
 //! - [`CloudTrailReader`]: trail status and event selectors; `LookupEvents` by resource name.
 //! - [`S3Ledger`]: the idempotency ledger, one small object per event and resource, written with
 //!   S3 conditional writes (`If-None-Match`, `If-Match`).
@@ -23,14 +24,16 @@ mod inventory;
 mod ledger;
 mod notifier;
 mod remediator;
+mod reports;
 mod sagemaker;
 mod trail;
 
-pub use config::{MAX_ATTEMPTS, clients, http_client, load_sdk_config, retry_config};
+pub use config::{MAX_ATTEMPTS, SWEEP_MAX_ATTEMPTS, clients, http_client, load_sdk_config, retry_config};
 pub use error::classify;
 pub use inventory::SageMakerInventory;
 pub use ledger::S3Ledger;
 pub use notifier::SnsNotifier;
 pub use remediator::SageMakerRemediator;
+pub use reports::S3Reports;
 pub use smguard_engine::PortError;
 pub use trail::CloudTrailReader;

@@ -31,6 +31,14 @@ pub enum Command {
     /// (counts per outcome, rule and kind) goes to stderr at the end. Settings are read from
     /// SMGUARD_* environment variables, then --env-file, then the options.
     Evaluate(EvaluateArgs),
+    /// Audit what exists now: list and describe every resource of the kinds asked (all by
+    /// default) in each Region, judge it by the same rules, and print a summary table.
+    ///
+    /// Uses the caller's credentials (the standard chain, AWS_PROFILE). Report only unless
+    /// --respond, which contains what the real-time guard would, in SMGUARD_MODE, and needs
+    /// SMGUARD_MODE, SMGUARD_ALERT_TOPIC_ARN and SMGUARD_LEDGER_BUCKET (the deployment's, so that
+    /// the guard's ledger keeps a second run from acting or alerting again).
+    Audit(AuditArgs),
     /// Print the rule catalogue as a Markdown table.
     Rules,
     /// Print the kind table (calls read, operations, containment) as a Markdown table, or with
@@ -67,6 +75,109 @@ pub struct EvaluateArgs {
     pub paths: Vec<PathBuf>,
 }
 
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// A Region to audit (repeatable; default: the profile's or AWS_REGION).
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// The kinds to audit, comma-separated (`smguard kinds` lists them; default: all).
+    #[arg(long, value_name = "K1,K2", value_delimiter = ',')]
+    pub kinds: Option<Vec<String>>,
+    /// Contain and alert what the real-time guard would (default: report only).
+    #[arg(long)]
+    pub respond: bool,
+    /// Write one JSON line per resource to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Resources described at once.
+    #[arg(long, value_name = "N", default_value_t = smguard_engine::audit::DEFAULT_CONCURRENCY)]
+    pub concurrency: usize,
+    /// Read SMGUARD_* settings from FILE (as the Lambda functions do).
+    #[arg(long, value_name = "FILE")]
+    pub env_file: Option<PathBuf>,
+    /// Set a rule to enforce, report or off (repeatable).
+    #[arg(long = "control", value_name = "RULE=MODE")]
+    pub controls: Vec<String>,
+}
+
+/// Reads `--env-file` into `settings` (its keys win over the environment's), rejecting unknown keys.
+fn merge_env_file(settings: &mut Settings, file: Option<&PathBuf>) -> Result<(), String> {
+    let Some(file) = file else { return Ok(()) };
+    let name = file.display().to_string();
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read `{name}`: {e}"))?;
+    let from_file = Settings::parse_env_file(&text, &name).map_err(|e| e.to_string())?;
+    from_file
+        .reject_unknown(config::KNOWN_KEYS)
+        .map_err(|e| format!("{e} in `{name}`"))?;
+    settings.extend(
+        config::KNOWN_KEYS
+            .iter()
+            .filter_map(|key| from_file.get(key).map(|v| (key.to_string(), v.to_owned()))),
+    );
+    Ok(())
+}
+
+/// Adds `--control` options after the settings' own controls, so that they win.
+fn merge_controls(settings: &mut Settings, controls: Vec<String>) {
+    if !controls.is_empty() {
+        let mut all: Vec<String> = settings.get(CONTROLS).map(str::to_owned).into_iter().collect();
+        all.extend(controls);
+        settings.set(CONTROLS, all.join(","));
+    }
+}
+
+/// What `smguard audit` was asked to do, with its configuration parsed.
+#[derive(Debug)]
+pub struct AuditInvocation {
+    pub policy: PolicyConfig,
+    /// Mode, topic and ledger, for `--respond`.
+    pub response: Option<smguard_engine::settings::ResponseConfig>,
+    pub regions: Vec<String>,
+    pub kinds: Vec<smguard_policy::ResourceKind>,
+    pub output: Option<PathBuf>,
+    pub concurrency: usize,
+}
+
+impl AuditArgs {
+    pub fn request(self, environment: impl IntoIterator<Item = (String, String)>) -> Result<AuditInvocation, String> {
+        let mut settings = Settings::from_pairs(environment);
+        merge_env_file(&mut settings, self.env_file.as_ref())?;
+        merge_controls(&mut settings, self.controls);
+        settings.reject_unknown(config::KNOWN_KEYS).map_err(|e| e.to_string())?;
+        let policy = PolicyConfig::from_settings(&settings).map_err(|e| e.to_string())?;
+        let response = if self.respond {
+            let response = smguard_engine::settings::ResponseConfig::from_settings(&settings)
+                .map_err(|e| format!("--respond needs the deployment's settings: {e}"))?;
+            Some(response)
+        } else {
+            None
+        };
+        let kinds = smguard_engine::parse_kinds(self.kinds.as_deref())?;
+        if !(1..=64).contains(&self.concurrency) {
+            return Err(format!("--concurrency {} is not from 1 to 64", self.concurrency));
+        }
+        Ok(AuditInvocation {
+            policy,
+            response,
+            regions: self.regions,
+            kinds,
+            output: self.output,
+            concurrency: self.concurrency,
+        })
+    }
+}
+
+/// The usage line of a subcommand, for errors found after parsing.
+pub fn usage(subcommand: &str) -> String {
+    let mut command = Cli::command();
+    // Building gives the subcommand its full name (`smguard evaluate`).
+    command.build();
+    command
+        .find_subcommand_mut(subcommand)
+        .map(|found| found.render_usage().to_string())
+        .unwrap_or_default()
+}
+
 /// What `smguard evaluate` was asked to do, with its configuration parsed.
 #[derive(Debug)]
 pub struct EvaluateRequest {
@@ -76,46 +187,19 @@ pub struct EvaluateRequest {
     pub jobs: NonZeroUsize,
 }
 
-/// The usage line of `smguard evaluate`, for errors found after parsing.
-pub fn evaluate_usage() -> String {
-    let mut command = Cli::command();
-    // Building gives the subcommand its full name (`smguard evaluate`).
-    command.build();
-    command
-        .find_subcommand_mut("evaluate")
-        .map(|evaluate| evaluate.render_usage().to_string())
-        .unwrap_or_default()
-}
 
 impl EvaluateArgs {
     /// Merges the environment, the env file and the options into the policy's configuration.
     pub fn request(self, environment: impl IntoIterator<Item = (String, String)>) -> Result<EvaluateRequest, String> {
         let mut settings = Settings::from_pairs(environment);
-        if let Some(file) = &self.env_file {
-            let name = file.display().to_string();
-            let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read `{name}`: {e}"))?;
-            let from_file = Settings::parse_env_file(&text, &name).map_err(|e| e.to_string())?;
-            from_file
-                .reject_unknown(config::KNOWN_KEYS)
-                .map_err(|e| format!("{e} in `{name}`"))?;
-            settings.extend(
-                config::KNOWN_KEYS
-                    .iter()
-                    .filter_map(|key| from_file.get(key).map(|v| (key.to_string(), v.to_owned()))),
-            );
-        }
+        merge_env_file(&mut settings, self.env_file.as_ref())?;
         if let Some(keys) = self.approved_kms_keys {
             settings.set(APPROVED_KMS_KEYS, keys);
         }
         if let Some(names) = self.approved_lifecycle_configs {
             settings.set(APPROVED_LIFECYCLE_CONFIGS, names);
         }
-        if !self.controls.is_empty() {
-            // Options come after the environment's controls, so they win.
-            let mut all: Vec<String> = settings.get(CONTROLS).map(str::to_owned).into_iter().collect();
-            all.extend(self.controls);
-            settings.set(CONTROLS, all.join(","));
-        }
+        merge_controls(&mut settings, self.controls);
         settings.reject_unknown(config::KNOWN_KEYS).map_err(|e| e.to_string())?;
         let config = PolicyConfig::from_settings(&settings).map_err(|e| e.to_string())?;
         let jobs = self

@@ -65,7 +65,8 @@ fn usage_errors_say_what_is_wrong() {
             &["evaluate", "--approved-kms-keys", "arn:aws:s3:::b", "x"][..],
             "is not a KMS key ID",
         ),
-        (&["audit"][..], "unrecognized subcommand 'audit'"),
+        (&["audit"][..], "Audit(AuditArgs"),
+        (&["frobnicate"][..], "unrecognized subcommand 'frobnicate'"),
         (&[][..], "Usage: smguard <COMMAND>"),
     ] {
         let error = evaluate(list, &[]).unwrap_err();
@@ -91,13 +92,59 @@ fn a_double_dash_ends_options() {
 #[test]
 fn the_usage_of_evaluate_names_its_arguments() {
     assert!(
-        evaluate_usage().contains("smguard evaluate [OPTIONS] <FILE|DIR>..."),
+        usage("evaluate").contains("smguard evaluate [OPTIONS] <FILE|DIR>..."),
         "{}",
-        evaluate_usage()
+        usage("evaluate")
     );
 }
 
 #[test]
 fn the_definition_is_consistent() {
     Cli::command().debug_assert();
+}
+
+fn audit(list: &[&str], env: &[(&str, &str)]) -> Result<AuditInvocation, String> {
+    let cli = Cli::try_parse_from(["smguard", "audit"].into_iter().chain(list.iter().copied())).map_err(|e| e.to_string())?;
+    let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+    match cli.command {
+        Command::Audit(arguments) => arguments.request(env),
+        other => Err(format!("{other:?}")),
+    }
+}
+
+#[test]
+fn audit_options_are_read_and_checked() {
+    let invocation = audit(
+        &["--region", "us-gov-west-1", "--region", "us-gov-east-1", "--kinds", "training_job,notebook_instance"],
+        &[],
+    )
+    .unwrap();
+    assert_eq!(invocation.regions, ["us-gov-west-1", "us-gov-east-1"]);
+    assert_eq!(
+        invocation.kinds,
+        [smguard_policy::ResourceKind::TrainingJob, smguard_policy::ResourceKind::NotebookInstance]
+    );
+    assert!(invocation.response.is_none(), "report only by default");
+    assert_eq!(invocation.concurrency, 8);
+    for (list, expected) in [
+        (&["--kinds", "notebook"][..], "unknown kind `notebook`; the kinds are notebook_instance"),
+        (&["--concurrency", "0"][..], "--concurrency 0 is not from 1 to 64"),
+        (
+            &["--respond"][..],
+            "--respond needs the deployment's settings: missing required setting `SMGUARD_MODE`",
+        ),
+    ] {
+        let error = audit(list, &[]).unwrap_err();
+        assert!(error.starts_with(expected), "{error:?} should start with {expected:?}");
+    }
+    let responding = audit(
+        &["--respond"],
+        &[
+            ("SMGUARD_MODE", "dry-run"),
+            ("SMGUARD_ALERT_TOPIC_ARN", "arn:aws-us-gov:sns:us-gov-west-1:111122223333:smguard-alerts"),
+            ("SMGUARD_LEDGER_BUCKET", "smguard-ledger-111122223333"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(responding.response.unwrap().mode, smguard_engine::Mode::DryRun);
 }

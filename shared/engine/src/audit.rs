@@ -341,6 +341,72 @@ impl Summary {
     }
 }
 
+/// What an invocation of the audit is asked, as the audit function's payload (and a schedule's
+/// constant input) writes it: `{"kinds": ["notebook_instance"], "respond": false}` starts a run
+/// (every kind by default), `{"continuation": {…}}` resumes one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditPayload {
+    #[serde(default)]
+    pub kinds: Option<Vec<String>>,
+    #[serde(default)]
+    pub respond: bool,
+    /// Return a continuation after this long, even if the invocation has more time.
+    #[serde(default)]
+    pub time_budget_seconds: Option<u64>,
+    #[serde(default)]
+    pub continuation: Option<Continuation>,
+}
+
+/// The kinds named (snake-case names, as `smguard kinds` lists them); every kind when `None`.
+pub fn parse_kinds(names: Option<&[String]>) -> Result<Vec<ResourceKind>, String> {
+    let Some(names) = names else {
+        return Ok(ResourceKind::ALL.to_vec());
+    };
+    let mut kinds = Vec::new();
+    for name in names {
+        let kind = ResourceKind::named(name.trim()).ok_or_else(|| {
+            let known: Vec<&str> = ResourceKind::ALL.iter().map(|k| k.as_str()).collect();
+            format!("unknown kind `{name}`; the kinds are {}", known.join(", "))
+        })?;
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    if kinds.is_empty() {
+        return Err("no kind to audit: name at least one, or leave `kinds` out for all".to_owned());
+    }
+    Ok(kinds)
+}
+
+/// A run ID: the UTC start time and a suffix unique to the invocation
+/// (`20261201T134500Z-8f3a1c2e`), so that reports sort by time.
+pub fn run_id(unix_seconds: u64, suffix: &str) -> String {
+    let days = unix_seconds / 86_400;
+    let seconds = unix_seconds % 86_400;
+    // Days to a civil date (Howard Hinnant's algorithm), for dates after 1970.
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let day_of_era = z - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + u64::from(month <= 2);
+    let suffix: String = suffix
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(8)
+        .collect();
+    format!(
+        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z-{suffix}",
+        seconds / 3600,
+        seconds % 3600 / 60,
+        seconds % 60
+    )
+}
+
 /// Why an invocation of the audit failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuditError {

@@ -361,3 +361,25 @@ fn the_worst_findings_keep_the_most_severe_first() {
     assert_eq!(summary.worst[1].name, "m0");
     assert_eq!(summary.by_severity.get("medium"), Some(&12));
 }
+
+#[test]
+fn payloads_and_kinds_are_read_with_clear_errors() {
+    let payload: AuditPayload = serde_json::from_str(r#"{"kinds": ["notebook_instance", "training_job"], "respond": false}"#).unwrap();
+    assert_eq!(
+        parse_kinds(payload.kinds.as_deref()),
+        Ok(vec![ResourceKind::NotebookInstance, ResourceKind::TrainingJob])
+    );
+    assert_eq!(parse_kinds(None).unwrap().len(), ResourceKind::ALL.len());
+    let error = parse_kinds(Some(&["notebook".to_owned()])).unwrap_err();
+    assert!(error.starts_with("unknown kind `notebook`; the kinds are notebook_instance, "), "{error}");
+    assert!(parse_kinds(Some(&[])).is_err());
+    let typo = serde_json::from_str::<AuditPayload>(r#"{"respnd": true}"#).unwrap_err().to_string();
+    assert!(typo.contains("unknown field `respnd`"), "{typo}");
+}
+
+#[test]
+fn run_ids_sort_by_utc_start_time() {
+    assert_eq!(run_id(1_764_596_700, "8f3a1c2e-77aa"), "20251201T134500Z-8f3a1c2e");
+    assert_eq!(run_id(0, "x"), "19700101T000000Z-x");
+    assert_eq!(run_id(951_782_400, "leap"), "20000229T000000Z-leap");
+}

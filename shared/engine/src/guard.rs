@@ -97,7 +97,7 @@ impl std::fmt::Debug for Ports<'_> {
 #[derive(Debug)]
 pub struct Guard<'a> {
     pub ports: Ports<'a>,
-    pub policy: PolicyConfig,
+    pub policy: &'a PolicyConfig,
     pub mode: Mode,
 }
 
@@ -121,7 +121,7 @@ impl Guard<'_> {
 
     /// Reads the event; describes the resource when the event omits what could change the response.
     async fn decide(&self, raw: &str) -> Result<Decision, GuardError> {
-        let decision = decide(normalize(raw, &self.policy), &self.policy);
+        let decision = decide(normalize(raw, self.policy), self.policy);
         let Some(resource) = &decision.resource else {
             return Ok(decision);
         };
@@ -131,7 +131,7 @@ impl Guard<'_> {
         match self.ports.inventory.describe(&resource.reference()).await {
             Ok(Some(mut current)) => {
                 current.origin.event_id = decision.trigger.event_id().map(str::to_owned);
-                Ok(Decision::described(decision.trigger, decision.event, current, &self.policy))
+                Ok(Decision::described(decision.trigger, decision.event, current, self.policy))
             }
             Ok(None) => Ok(Decision {
                 outcome: Outcome::Ignored,

@@ -62,7 +62,7 @@ impl World {
                 notifier: &self.notifier,
                 ledger: &self.ledger,
             },
-            policy: self.policy.clone(),
+            policy: &self.policy,
             mode,
         }
     }

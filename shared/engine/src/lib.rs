@@ -11,9 +11,12 @@ pub mod fakes;
 pub mod guard;
 pub mod ports;
 pub mod respond;
+pub mod settings;
 
 pub use alert::{ActionResult, ActionTaken, Alert, AlertFinding, AlertResource, Message, MessageAttribute};
-pub use audit::{Audit, AuditError, AuditRequest, AuditResult, Continuation, ReportLine, Summary};
+pub use audit::{
+    Audit, AuditError, AuditPayload, AuditRequest, AuditResult, Continuation, ReportLine, Summary, parse_kinds, run_id,
+};
 pub use guard::{Guard, Ports, Report};
 pub use respond::{GuardError, LEASE, Mode, Responder, Response};
 pub use ports::{

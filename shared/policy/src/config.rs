@@ -44,6 +44,10 @@ pub const ALERT_TOPIC_ARN: &str = "SMGUARD_ALERT_TOPIC_ARN";
 pub const LEDGER_BUCKET: &str = "SMGUARD_LEDGER_BUCKET";
 /// S3 bucket the audit writes its reports to.
 pub const REPORT_BUCKET: &str = "SMGUARD_REPORT_BUCKET";
+/// Whether the audit may contain (`true`) or only report (`false`, the default): a request
+/// with `"respond": true` is refused unless this is `true` (the template grants the audit's role
+/// the containment actions only then).
+pub const AUDIT_MAY_RESPOND: &str = "SMGUARD_AUDIT_MAY_RESPOND";
 /// How many resources the audit describes at once (default 8).
 pub const AUDIT_CONCURRENCY: &str = "SMGUARD_AUDIT_CONCURRENCY";
 
@@ -60,6 +64,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     ALERT_TOPIC_ARN,
     LEDGER_BUCKET,
     REPORT_BUCKET,
+    AUDIT_MAY_RESPOND,
     AUDIT_CONCURRENCY,
 ];
 
