@@ -7,11 +7,11 @@ CARGO ?= cargo
 
 # The Lambda functions as `cargo lambda watch` builds them (their own feature set), built up front
 # so that no end-to-end test waits for a compile.
-FUNCTIONS := -p smguard-sagemaker-guard
+FUNCTIONS := -p smguard-sagemaker-guard -p smguard-audit
 
 ## test: the test command: installs the tools, then every Rust test (end-to-end ones included) and the emulator's own tests
 test: tools
-	$(CARGO) build $(FUNCTIONS)
+	$(CARGO) build $(FUNCTIONS) -p smguard-cli
 	$(CARGO) test --workspace
 	.venv/bin/python -m unittest discover --start-directory tests/emulator
 

@@ -23,7 +23,7 @@ use smguard_policy::{
 };
 use smguard_tests::cases::{self, events_dir};
 use smguard_tests::emulator::{Emulator, REGION};
-use smguard_tests::estate::{ROLE, create_jobs, create_notebook, emulator_kind};
+use smguard_tests::estate::{ROLE, Replayed, create_jobs, create_notebook, emulator_kind, replay_create_fixtures};
 
 fn reference(kind: ResourceKind, name: &str) -> ResourceRef {
     ResourceRef {
@@ -233,46 +233,6 @@ async fn the_inventory_lists_every_kind_across_pages() {
 // ---------------------------------------------------------------------------------------------
 // Describe → normalize → evaluate gives what the CloudTrail event gave.
 
-/// A CloudTrail `requestParameters` back into the API's own member names (the camelCase rule in
-/// reverse), leaving maps of customer keys alone.
-fn pascal(value: &Value, key: &str) -> Value {
-    match value {
-        Value::Object(map) if !matches!(key, "hyperParameters" | "staticHyperParameters" | "environment") => {
-            Value::Object(
-                map.iter()
-                    .map(|(k, v)| {
-                        let mut chars = k.chars();
-                        let upper: String = chars
-                            .next()
-                            .map(|c| c.to_uppercase().chain(chars).collect())
-                            .unwrap_or_default();
-                        (upper, pascal(v, k))
-                    })
-                    .collect(),
-            )
-        }
-        Value::Array(items) => Value::Array(items.iter().map(|item| pascal(item, "")).collect()),
-        other => other.clone(),
-    }
-}
-
-/// Sends a SageMaker call as raw JSON, as any SDK would serialize it.
-fn call(emulator: &Emulator, account: &str, operation: &str, body: &Value) -> (u16, Value) {
-    let target = format!("SageMaker.{operation}");
-    let (status, answer) = emulator
-        .signed(
-            "POST",
-            "/",
-            "sagemaker",
-            account,
-            "application/x-amz-json-1.1",
-            &[("X-Amz-Target", &target)],
-            &body.to_string(),
-        )
-        .expect("SageMaker call");
-    (status, serde_json::from_str(&answer).unwrap_or(Value::Null))
-}
-
 #[tokio::test]
 async fn describing_a_created_resource_finds_what_its_cloudtrail_event_found() {
     let emulator = Emulator::shared();
@@ -280,52 +240,32 @@ async fn describing_a_created_resource_finds_what_its_cloudtrail_event_found() {
     let account = emulator.account_with_id("111122223333").await;
     let inventory = SageMakerInventory::new(account.sagemaker().await);
     let mut compared = Vec::new();
-    let mut rows = cases::load();
-    // SageMaker refuses an endpoint configuration or transform job whose model does not exist.
-    rows.sort_by_key(|case| !case.file.contains("/create-model."));
-    for case in rows {
-        if !case.settings.is_empty() || !case.file.starts_with("cloudtrail/sagemaker/create-") {
-            continue;
-        }
-        let raw = case.event();
-        let config = case.config();
-        let from_event = assess(&raw, &config);
-        let Some(resource) = &from_event.resource else { continue };
-        if !matches!(from_event.outcome, Outcome::Compliant | Outcome::NonCompliant)
-            || resource.location.region.as_deref() != Some(REGION)
-        {
-            continue;
-        }
-        let event: Value = serde_json::from_str(&raw).unwrap();
-        let operation = event["detail"]["eventName"].as_str().unwrap();
-        let request = pascal(&event["detail"]["requestParameters"], "");
-        let (status, answer) = call(emulator, &account.id, operation, &request);
-        assert_eq!(status, 200, "{}: {operation} answered {answer}", case.file);
-        let mut target = resource.reference();
-        target.arn = None;
-        if resource.kind == ResourceKind::Domain {
-            target.id = answer["DomainId"].as_str().map(str::to_owned);
-        }
+    for replayed in replay_create_fixtures(emulator, &account) {
+        let Replayed {
+            file,
+            decision: from_event,
+            target,
+        } = replayed;
+        let config = smguard_policy::PolicyConfig::from_settings(&cases::base_settings()).unwrap();
         let described = inventory
             .describe(&target)
             .await
             .unwrap()
-            .unwrap_or_else(|| panic!("{} not described", case.file));
+            .unwrap_or_else(|| panic!("{file} not described"));
         let (outcome, evaluation, response) = decide_resource(&described, &config);
         let findings = |e: &smguard_policy::Evaluation| -> BTreeSet<(RuleId, String)> {
             e.findings.iter().map(|f| (f.rule, f.field.to_string())).collect()
         };
-        assert_eq!(outcome, from_event.outcome, "{}", case.file);
-        assert_eq!(findings(&evaluation), findings(&from_event.evaluation), "{}", case.file);
-        assert_eq!(evaluation.passed, from_event.evaluation.passed, "{}", case.file);
+        assert_eq!(outcome, from_event.outcome, "{file}");
+        assert_eq!(findings(&evaluation), findings(&from_event.evaluation), "{file}");
+        assert_eq!(evaluation.passed, from_event.evaluation.passed, "{file}");
         assert!(
             evaluation.undetermined.is_empty(),
-            "{}: {:?}",
-            case.file,
+            "{file}: {:?}",
             evaluation.undetermined
         );
-        assert_eq!(response, from_event.response, "{}", case.file);
-        compared.push(resource.kind);
+        assert_eq!(response, from_event.response, "{file}");
+        compared.push(target.kind);
     }
     let kinds: BTreeSet<ResourceKind> = compared.iter().copied().collect();
     // An endpoint's calls carry no security field (offline it is unevaluable): its describe

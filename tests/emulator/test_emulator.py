@@ -17,6 +17,7 @@ import uuid
 from pathlib import Path
 
 import boto3
+import botocore.config
 from botocore.exceptions import ClientError
 
 HERE = Path(__file__).resolve().parent
@@ -462,6 +463,41 @@ class RequestLogTest(EmulatorTest):
         with self.assertRaises(urllib.error.HTTPError) as raised:
             urllib.request.urlopen(f"{endpoint}/_smguard/requests")
         self.assertEqual(raised.exception.code, 400)
+
+
+class FaultTest(EmulatorTest):
+    def faults(self, method: str, body: dict | None = None) -> tuple[int, dict]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{endpoint}/_smguard/faults", data=data, method=method)
+        try:
+            with urllib.request.urlopen(request) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    def test_a_callers_requests_fail_as_told_and_no_one_elses(self) -> None:
+        caller = f"AKIA{uuid.uuid4().hex[:16].upper()}"
+        session = boto3.session.Session(aws_access_key_id=caller, aws_secret_access_key="x", region_name=REGION)
+        sm = session.client("sagemaker", endpoint_url=endpoint, config=botocore.config.Config(retries={"total_max_attempts": 1, "mode": "standard"}))
+        account = self.account
+        sm.meta.events.register("before-send", lambda request, **_: request.headers.__setitem__("x-moto-account-id", account))
+        fault = {"access_key": caller, "service": "sagemaker", "operation": "ListModels", "error": "ThrottlingException", "times": 2}
+        self.assertEqual(self.faults("POST", fault)[0], 200)
+        self.client("sagemaker").list_models()  # the set-up caller: untouched
+        for _ in range(2):
+            with self.assertRaises(ClientError) as raised:
+                sm.list_models()
+            self.assertEqual(raised.exception.response["Error"]["Code"], "ThrottlingException")
+        self.assertEqual(sm.list_models()["Models"], [], "counted down")
+        self.assertEqual(self.faults("POST", {**fault, "error": "ServiceUnavailable", "times": 5})[0], 200)
+        self.assertEqual(self.faults("DELETE")[0], 200)
+        self.assertEqual(sm.list_models()["Models"], [], "cleared")
+
+    def test_a_bad_fault_is_refused_saying_why(self) -> None:
+        status, answer = self.faults("POST", {"access_key": "A", "service": "s3", "operation": "PutObject", "error": "Boom"})
+        self.assertEqual(status, 400)
+        self.assertIn("unknown error 'Boom'", answer["error"])
+        self.assertEqual(self.faults("POST", {"service": "s3"})[1]["error"], "a fault needs access_key, operation, error")
 
 
 class WatchdogTest(unittest.TestCase):

@@ -5,7 +5,9 @@ use aws_sdk_sagemaker::operation::create_training_job::builders::CreateTrainingJ
 use aws_sdk_sagemaker::types::*;
 use smguard_policy::ResourceKind;
 
-use crate::emulator::TestAccount;
+use serde_json::Value;
+
+use crate::emulator::{Emulator, TestAccount};
 
 pub const ROLE: &str = "arn:aws-us-gov:iam::111122223333:role/service-role/ml";
 
@@ -362,4 +364,98 @@ pub async fn create_compliant_training_job(account: &TestAccount, name: &str, vo
 /// The emulator's name for a kind (its ARN resource type).
 pub fn emulator_kind(kind: ResourceKind) -> &'static str {
     kind.arn_resource_type()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replaying the fixtures' Create calls.
+
+/// A CloudTrail `requestParameters` back into the API's own member names (the camelCase rule in
+/// reverse), leaving maps of customer keys alone.
+pub fn pascal(value: &Value, key: &str) -> Value {
+    match value {
+        Value::Object(map) if !matches!(key, "hyperParameters" | "staticHyperParameters" | "environment") => {
+            Value::Object(
+                map.iter()
+                    .map(|(k, v)| {
+                        let mut chars = k.chars();
+                        let upper: String = chars
+                            .next()
+                            .map(|c| c.to_uppercase().chain(chars).collect())
+                            .unwrap_or_default();
+                        (upper, pascal(v, k))
+                    })
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.iter().map(|item| pascal(item, "")).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Sends a SageMaker call as raw JSON, as any SDK would serialize it.
+pub fn sagemaker_call(emulator: &Emulator, account: &str, operation: &str, body: &Value) -> (u16, Value) {
+    let target = format!("SageMaker.{operation}");
+    let (status, answer) = emulator
+        .signed(
+            "POST",
+            "/",
+            "sagemaker",
+            account,
+            "application/x-amz-json-1.1",
+            &[("X-Amz-Target", &target)],
+            &body.to_string(),
+        )
+        .expect("SageMaker call");
+    (status, serde_json::from_str(&answer).unwrap_or(Value::Null))
+}
+
+/// One resource created by replaying a fixture's Create call.
+#[derive(Debug, Clone)]
+pub struct Replayed {
+    pub file: String,
+    /// What the fixture's event decided (the fixture table checks it).
+    pub decision: smguard_policy::Decision,
+    /// How to describe it (a domain by the ID the Create call answered).
+    pub target: smguard_policy::ResourceRef,
+}
+
+/// Replays into `account` every fixture's Create call that is decided on its own (no extra
+/// settings, compliant or not, in the emulator's Region): an estate with compliant and
+/// non-compliant resources of every kind but endpoints (whose calls carry no security field).
+pub fn replay_create_fixtures(emulator: &Emulator, account: &TestAccount) -> Vec<Replayed> {
+    let mut rows = crate::cases::load();
+    // SageMaker refuses an endpoint configuration or transform job whose model does not exist.
+    rows.sort_by_key(|case| !case.file.contains("/create-model."));
+    let mut replayed = Vec::new();
+    for case in rows {
+        if !case.settings.is_empty() || !case.file.starts_with("cloudtrail/sagemaker/create-") {
+            continue;
+        }
+        let raw = case.event();
+        let decision = smguard_policy::assess(&raw, &case.config());
+        let Some(resource) = &decision.resource else { continue };
+        if !matches!(
+            decision.outcome,
+            smguard_policy::Outcome::Compliant | smguard_policy::Outcome::NonCompliant
+        ) || resource.location.region.as_deref() != Some(crate::emulator::REGION)
+        {
+            continue;
+        }
+        let event: Value = serde_json::from_str(&raw).unwrap();
+        let operation = event["detail"]["eventName"].as_str().unwrap();
+        let request = pascal(&event["detail"]["requestParameters"], "");
+        let (status, answer) = sagemaker_call(emulator, &account.id, operation, &request);
+        assert_eq!(status, 200, "{}: {operation} answered {answer}", case.file);
+        let mut target = resource.reference();
+        target.arn = None;
+        if resource.kind == ResourceKind::Domain {
+            target.id = answer["DomainId"].as_str().map(str::to_owned);
+        }
+        replayed.push(Replayed {
+            file: case.file.clone(),
+            decision,
+            target,
+        });
+    }
+    replayed
 }

@@ -103,7 +103,17 @@ impl<'e> Deployment<'e> {
         settings: &[(&'static str, &str)],
         topic: &str,
     ) -> Deployment<'e> {
-        let account = emulator.account().await;
+        Deployment::in_account(emulator, emulator.account().await, mode, settings, topic).await
+    }
+
+    /// Deploys into `account`.
+    pub async fn in_account(
+        emulator: &'e Emulator,
+        account: TestAccount,
+        mode: &str,
+        settings: &[(&'static str, &str)],
+        topic: &str,
+    ) -> Deployment<'e> {
         // Bucket names are global: one ledger bucket per account.
         let ledger = format!("smguard-ledger-{}", account.id);
         account.create_bucket(emulator, &ledger);

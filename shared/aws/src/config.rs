@@ -49,7 +49,11 @@ pub mod clients {
     /// request rate when SageMaker throttles, with more attempts than a single event's calls.
     pub fn sagemaker_adaptive(config: &SdkConfig) -> aws_sdk_sagemaker::Client {
         let retry = aws_config::retry::RetryConfig::adaptive().with_max_attempts(super::SWEEP_MAX_ATTEMPTS);
-        aws_sdk_sagemaker::Client::from_conf(aws_sdk_sagemaker::config::Builder::from(config).retry_config(retry).build())
+        aws_sdk_sagemaker::Client::from_conf(
+            aws_sdk_sagemaker::config::Builder::from(config)
+                .retry_config(retry)
+                .build(),
+        )
     }
 
     pub fn sns(config: &SdkConfig) -> aws_sdk_sns::Client {

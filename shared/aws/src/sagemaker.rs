@@ -389,7 +389,10 @@ pub(crate) async fn list_page(client: &Client, kind: ResourceKind, token: Option
         ResourceKind::FeatureGroup => {
             list!("ListFeatureGroups", kind, t, c.list_feature_groups(), feature_group_summaries, feature_group_name, arn: feature_group_arn)
         }
-        ResourceKind::InferenceExperiment => list!("ListInferenceExperiments", kind, t,
+        ResourceKind::InferenceExperiment => list!(
+            "ListInferenceExperiments",
+            kind,
+            t,
             c.list_inference_experiments(),
             inference_experiments,
             name

@@ -187,7 +187,6 @@ pub struct EvaluateRequest {
     pub jobs: NonZeroUsize,
 }
 
-
 impl EvaluateArgs {
     /// Merges the environment, the env file and the options into the policy's configuration.
     pub fn request(self, environment: impl IntoIterator<Item = (String, String)>) -> Result<EvaluateRequest, String> {

@@ -104,7 +104,8 @@ fn the_definition_is_consistent() {
 }
 
 fn audit(list: &[&str], env: &[(&str, &str)]) -> Result<AuditInvocation, String> {
-    let cli = Cli::try_parse_from(["smguard", "audit"].into_iter().chain(list.iter().copied())).map_err(|e| e.to_string())?;
+    let cli =
+        Cli::try_parse_from(["smguard", "audit"].into_iter().chain(list.iter().copied())).map_err(|e| e.to_string())?;
     let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string()));
     match cli.command {
         Command::Audit(arguments) => arguments.request(env),
@@ -115,19 +116,32 @@ fn audit(list: &[&str], env: &[(&str, &str)]) -> Result<AuditInvocation, String>
 #[test]
 fn audit_options_are_read_and_checked() {
     let invocation = audit(
-        &["--region", "us-gov-west-1", "--region", "us-gov-east-1", "--kinds", "training_job,notebook_instance"],
+        &[
+            "--region",
+            "us-gov-west-1",
+            "--region",
+            "us-gov-east-1",
+            "--kinds",
+            "training_job,notebook_instance",
+        ],
         &[],
     )
     .unwrap();
     assert_eq!(invocation.regions, ["us-gov-west-1", "us-gov-east-1"]);
     assert_eq!(
         invocation.kinds,
-        [smguard_policy::ResourceKind::TrainingJob, smguard_policy::ResourceKind::NotebookInstance]
+        [
+            smguard_policy::ResourceKind::TrainingJob,
+            smguard_policy::ResourceKind::NotebookInstance
+        ]
     );
     assert!(invocation.response.is_none(), "report only by default");
     assert_eq!(invocation.concurrency, 8);
     for (list, expected) in [
-        (&["--kinds", "notebook"][..], "unknown kind `notebook`; the kinds are notebook_instance"),
+        (
+            &["--kinds", "notebook"][..],
+            "unknown kind `notebook`; the kinds are notebook_instance",
+        ),
         (&["--concurrency", "0"][..], "--concurrency 0 is not from 1 to 64"),
         (
             &["--respond"][..],
@@ -141,7 +155,10 @@ fn audit_options_are_read_and_checked() {
         &["--respond"],
         &[
             ("SMGUARD_MODE", "dry-run"),
-            ("SMGUARD_ALERT_TOPIC_ARN", "arn:aws-us-gov:sns:us-gov-west-1:111122223333:smguard-alerts"),
+            (
+                "SMGUARD_ALERT_TOPIC_ARN",
+                "arn:aws-us-gov:sns:us-gov-west-1:111122223333:smguard-alerts",
+            ),
             ("SMGUARD_LEDGER_BUCKET", "smguard-ledger-111122223333"),
         ],
     )

@@ -12,9 +12,7 @@ use async_trait::async_trait;
 use indicatif::{ProgressBar, ProgressStyle};
 use smguard_aws::{S3Ledger, SageMakerInventory, SageMakerRemediator, SnsNotifier, clients};
 use smguard_engine::audit::{Clock, Observer};
-use smguard_engine::{
-    Audit, AuditRequest, AuditResult, PortError, ReportLine, ReportSink, Responder, Summary, run_id,
-};
+use smguard_engine::{Audit, AuditRequest, AuditResult, PortError, ReportLine, ReportSink, Responder, Summary, run_id};
 use smguard_policy::ResourceKind;
 
 use crate::args::AuditInvocation;
@@ -56,7 +54,10 @@ pub fn audit(invocation: AuditInvocation, stdout: &mut impl Write, stderr: &mut 
                 None => base.clone(),
             };
             let Some(region_name) = sdk.region().map(ToString::to_string) else {
-                let _ = writeln!(stderr, "smguard: no Region: pass --region or set AWS_REGION (or a profile's region)");
+                let _ = writeln!(
+                    stderr,
+                    "smguard: no Region: pass --region or set AWS_REGION (or a profile's region)"
+                );
                 return 2;
             };
             match audit_region(&invocation, &sdk, &sink).await {
@@ -150,7 +151,8 @@ fn table(summary: &Summary, region: &str) -> String {
         "{:<38} {:>9} {:>9} {:>13} {:>11}",
         "kind", "resources", "compliant", "non_compliant", "unevaluable"
     );
-    let cell = |counts: &std::collections::BTreeMap<String, u64>, outcome: &str| counts.get(outcome).copied().unwrap_or(0);
+    let cell =
+        |counts: &std::collections::BTreeMap<String, u64>, outcome: &str| counts.get(outcome).copied().unwrap_or(0);
     for (kind, counts) in &summary.by_kind {
         let _ = writeln!(
             out,
@@ -266,9 +268,13 @@ impl FileSink {
     }
 
     fn finish(&self) -> Result<(), String> {
-        let mut file = self.file.lock().map_err(|_| "the report file's lock is poisoned".to_owned())?;
+        let mut file = self
+            .file
+            .lock()
+            .map_err(|_| "the report file's lock is poisoned".to_owned())?;
         if let (Some(file), Some(path)) = (file.as_mut(), &self.path) {
-            file.flush().map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+            file.flush()
+                .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
         }
         Ok(())
     }
@@ -298,8 +304,9 @@ impl ReportSink for FileSink {
     }
 
     fn location(&self, _run_id: &str) -> String {
-        self.path
-            .as_ref()
-            .map_or_else(|| "(not written: pass --output FILE)".to_owned(), |p| p.display().to_string())
+        self.path.as_ref().map_or_else(
+            || "(not written: pass --output FILE)".to_owned(),
+            |p| p.display().to_string(),
+        )
     }
 }

@@ -87,9 +87,13 @@ pub struct Continuation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum AuditResult {
-    Complete { summary: Summary },
+    Complete {
+        summary: Summary,
+    },
     /// Time ran low: invoke again with `{"continuation": …}`.
-    Continue { continuation: Continuation },
+    Continue {
+        continuation: Continuation,
+    },
 }
 
 /// A failed rule on a report line.
@@ -192,7 +196,10 @@ impl Summary {
             *self.by_rule.entry(rule.to_owned()).or_default() += 1;
         }
         for finding in &line.findings {
-            *self.by_severity.entry(finding.severity.as_str().to_owned()).or_default() += 1;
+            *self
+                .by_severity
+                .entry(finding.severity.as_str().to_owned())
+                .or_default() += 1;
             self.consider_worst(finding, line);
         }
         for taken in &line.actions {
@@ -240,7 +247,9 @@ impl Summary {
 
     /// Whether everything audited is compliant (or ignored) and nothing failed.
     pub fn clean(&self) -> bool {
-        self.count_of(Outcome::NonCompliant) == 0 && self.count_of(Outcome::Unevaluable) == 0 && self.problems_total == 0
+        self.count_of(Outcome::NonCompliant) == 0
+            && self.count_of(Outcome::Unevaluable) == 0
+            && self.problems_total == 0
     }
 
     /// Whether the caller lacks access to something the audit needs.
@@ -274,7 +283,12 @@ impl Summary {
             }
         );
         let _ = writeln!(text, "Report: {}", self.report);
-        let _ = writeln!(text, "Duration: {:.1} s, {} API calls", self.duration_ms as f64 / 1000.0, self.api_calls);
+        let _ = writeln!(
+            text,
+            "Duration: {:.1} s, {} API calls",
+            self.duration_ms as f64 / 1000.0,
+            self.api_calls
+        );
         let _ = writeln!(text, "\nResources per outcome:");
         for (outcome, count) in &self.by_outcome {
             let _ = writeln!(text, "  {outcome}: {count}");
@@ -394,11 +408,7 @@ pub fn run_id(unix_seconds: u64, suffix: &str) -> String {
     let day = day_of_year - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = year_of_era + era * 400 + u64::from(month <= 2);
-    let suffix: String = suffix
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(8)
-        .collect();
+    let suffix: String = suffix.chars().filter(char::is_ascii_alphanumeric).take(8).collect();
     format!(
         "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z-{suffix}",
         seconds / 3600,

@@ -145,7 +145,12 @@ fn complete(result: AuditResult) -> Summary {
 fn listed(lines: &[serde_json::Value]) -> Vec<(String, String)> {
     let mut names: Vec<(String, String)> = lines
         .iter()
-        .map(|l| (l["kind"].as_str().unwrap().to_owned(), l["name"].as_str().unwrap().to_owned()))
+        .map(|l| {
+            (
+                l["kind"].as_str().unwrap().to_owned(),
+                l["name"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     names.sort();
     names
@@ -168,11 +173,21 @@ async fn a_report_only_audit_lists_every_resource_once_and_changes_nothing() {
     assert_eq!(unique.len(), ESTATE.len());
     let non_compliant = ESTATE.iter().filter(|(_, _, bad)| *bad).count() as u64;
     assert_eq!(summary.by_outcome.get("non_compliant"), Some(&non_compliant));
-    assert_eq!(summary.by_outcome.get("compliant"), Some(&(ESTATE.len() as u64 - non_compliant)));
+    assert_eq!(
+        summary.by_outcome.get("compliant"),
+        Some(&(ESTATE.len() as u64 - non_compliant))
+    );
     assert_eq!(summary.resources, ESTATE.len() as u64);
     assert!(summary.complete && !summary.clean());
-    assert!(summary.by_rule.contains_key("network.vpc-required"), "{:?}", summary.by_rule);
-    let model = lines.iter().find(|l| l["kind"] == "model" && l["outcome"] == "non_compliant").unwrap();
+    assert!(
+        summary.by_rule.contains_key("network.vpc-required"),
+        "{:?}",
+        summary.by_rule
+    );
+    let model = lines
+        .iter()
+        .find(|l| l["kind"] == "model" && l["outcome"] == "non_compliant")
+        .unwrap();
     assert_eq!(model["planned"], serde_json::json!(["delete_model"]));
     assert_eq!(model["actions"], serde_json::json!([]));
     // Report only: nothing stopped or deleted, no alert but the summary.
@@ -180,9 +195,17 @@ async fn a_report_only_audit_lists_every_resource_once_and_changes_nothing() {
     assert!(world.notifier.alerts().is_empty());
     let messages = world.notifier.messages();
     assert_eq!(messages.len(), 1);
-    assert!(messages[0].subject.contains(&format!("{non_compliant} non-compliant")), "{}", messages[0].subject);
+    assert!(
+        messages[0].subject.contains(&format!("{non_compliant} non-compliant")),
+        "{}",
+        messages[0].subject
+    );
     assert!(messages[0].text.contains("memory://reports/run-1/"));
-    assert!(messages[0].attributes.contains(&MessageAttribute::string("alert_type", "audit_summary")));
+    assert!(
+        messages[0]
+            .attributes
+            .contains(&MessageAttribute::string("alert_type", "audit_summary"))
+    );
     // The summary went to the report too.
     assert_eq!(world.reports.summary("run-1").unwrap()["resources"], ESTATE.len());
 }
@@ -201,7 +224,11 @@ async fn a_responding_audit_contains_what_the_guard_would_and_a_second_run_chang
     // The open training job and notebook are stopped, the open model deleted; the domain is
     // only alerted (in the summary), compliant resources are left alone.
     assert_eq!(changes.len(), 3, "{changes:?}");
-    assert!(changes.iter().any(|c| matches!(c, Call::Delete(r) if r.kind == ResourceKind::Model)));
+    assert!(
+        changes
+            .iter()
+            .any(|c| matches!(c, Call::Delete(r) if r.kind == ResourceKind::Model))
+    );
     assert_eq!(world.notifier.alerts().len(), 3, "one alert per resource acted on");
     assert_eq!(summary.actions.values().sum::<u64>(), 3, "{:?}", summary.actions);
 
@@ -214,7 +241,11 @@ async fn a_responding_audit_contains_what_the_guard_would_and_a_second_run_chang
     );
     assert_eq!(world.sagemaker.changes().len(), 3, "nothing acted on twice");
     assert_eq!(world.notifier.alerts().len(), 3, "no new alert");
-    assert!(again.actions.keys().all(|a| !a.ends_with("=stopped")), "{:?}", again.actions);
+    assert!(
+        again.actions.keys().all(|a| !a.ends_with("=stopped")),
+        "{:?}",
+        again.actions
+    );
     assert_eq!(world.notifier.messages().len(), 2, "one summary per run");
 }
 
@@ -229,7 +260,11 @@ async fn a_dry_run_audit_alerts_once_per_finding_across_runs() {
             .unwrap();
     }
     assert!(world.sagemaker.changes().is_empty());
-    assert_eq!(world.notifier.alerts().len(), 3, "each would-be containment alerted once");
+    assert_eq!(
+        world.notifier.alerts().len(),
+        3,
+        "each would-be containment alerted once"
+    );
 }
 
 #[tokio::test]
@@ -249,7 +284,10 @@ async fn time_running_low_returns_a_continuation_and_the_resumed_run_has_no_dupl
                 // What the function returns is what it is invoked with next.
                 let wire = serde_json::to_string(&continuation).unwrap();
                 let continuation: Continuation = serde_json::from_str(&wire).unwrap();
-                result = audit.resume(continuation, &TestClock::tight(), &Unobserved).await.unwrap();
+                result = audit
+                    .resume(continuation, &TestClock::tight(), &Unobserved)
+                    .await
+                    .unwrap();
                 invocations += 1;
             }
         }
@@ -315,7 +353,11 @@ async fn what_cannot_be_listed_or_described_is_reported_never_compliant() {
     assert_eq!(summary.by_outcome.get("unevaluable"), Some(&1));
     let lines = world.reports.lines("run-1");
     assert_eq!(lines.len(), 2, "the two training jobs; notebooks could not be listed");
-    assert!(lines.iter().any(|l| l["outcome"] == "unevaluable" && l["error"].as_str().unwrap().contains("throttled")));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["outcome"] == "unevaluable" && l["error"].as_str().unwrap().contains("throttled"))
+    );
 }
 
 #[tokio::test]
@@ -364,16 +406,22 @@ fn the_worst_findings_keep_the_most_severe_first() {
 
 #[test]
 fn payloads_and_kinds_are_read_with_clear_errors() {
-    let payload: AuditPayload = serde_json::from_str(r#"{"kinds": ["notebook_instance", "training_job"], "respond": false}"#).unwrap();
+    let payload: AuditPayload =
+        serde_json::from_str(r#"{"kinds": ["notebook_instance", "training_job"], "respond": false}"#).unwrap();
     assert_eq!(
         parse_kinds(payload.kinds.as_deref()),
         Ok(vec![ResourceKind::NotebookInstance, ResourceKind::TrainingJob])
     );
     assert_eq!(parse_kinds(None).unwrap().len(), ResourceKind::ALL.len());
     let error = parse_kinds(Some(&["notebook".to_owned()])).unwrap_err();
-    assert!(error.starts_with("unknown kind `notebook`; the kinds are notebook_instance, "), "{error}");
+    assert!(
+        error.starts_with("unknown kind `notebook`; the kinds are notebook_instance, "),
+        "{error}"
+    );
     assert!(parse_kinds(Some(&[])).is_err());
-    let typo = serde_json::from_str::<AuditPayload>(r#"{"respnd": true}"#).unwrap_err().to_string();
+    let typo = serde_json::from_str::<AuditPayload>(r#"{"respnd": true}"#)
+        .unwrap_err()
+        .to_string();
     assert!(typo.contains("unknown field `respnd`"), "{typo}");
 }
 

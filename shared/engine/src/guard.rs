@@ -12,8 +12,8 @@ use serde::Serialize;
 use smguard_policy::{Decision, Outcome, PolicyConfig, Resource, ResourceRef, decide, normalize};
 
 use crate::alert::ActionTaken;
-pub use crate::respond::{GuardError, LEASE, Mode};
 use crate::ports::{Inventory, Ledger, Notifier, Remediator};
+pub use crate::respond::{GuardError, LEASE, Mode};
 use crate::respond::{Responder, Response};
 
 /// What an invocation did: the Lambda's response, and the log's decision line.
@@ -61,11 +61,7 @@ impl Report {
             .collect();
         tracing::info!(
             event_id = self.event_id.as_deref().unwrap_or(""),
-            resource_arn = self
-                .resource
-                .as_ref()
-                .and_then(|r| r.arn.as_deref())
-                .unwrap_or(""),
+            resource_arn = self.resource.as_ref().and_then(|r| r.arn.as_deref()).unwrap_or(""),
             resource = self.resource.as_ref().map_or("", |r| r.name.as_str()),
             outcome = self.outcome.as_str(),
             rules = self.rules.join(","),
@@ -131,7 +127,12 @@ impl Guard<'_> {
         match self.ports.inventory.describe(&resource.reference()).await {
             Ok(Some(mut current)) => {
                 current.origin.event_id = decision.trigger.event_id().map(str::to_owned);
-                Ok(Decision::described(decision.trigger, decision.event, current, self.policy))
+                Ok(Decision::described(
+                    decision.trigger,
+                    decision.event,
+                    current,
+                    self.policy,
+                ))
             }
             Ok(None) => Ok(Decision {
                 outcome: Outcome::Ignored,

@@ -2,9 +2,9 @@ use smguard_policy::{PolicyConfig, Settings, assess};
 
 use super::*;
 use crate::alert::Alert;
+use crate::fakes::{Call, FakeSageMaker, MemoryLedger, RecordingNotifier};
 use crate::ports::PortError;
 use crate::respond::undetermined_fields;
-use crate::fakes::{Call, FakeSageMaker, MemoryLedger, RecordingNotifier};
 use smguard_policy::model::SourceKind;
 
 const NOW: u64 = 1_762_092_191;

@@ -18,8 +18,8 @@ pub use audit::{
     Audit, AuditError, AuditPayload, AuditRequest, AuditResult, Continuation, ReportLine, Summary, parse_kinds, run_id,
 };
 pub use guard::{Guard, Ports, Report};
-pub use respond::{GuardError, LEASE, Mode, Responder, Response};
 pub use ports::{
     Claim, DeleteOutcome, Inventory, Lease, Ledger, LedgerEntry, Notifier, Page, PortError, Remediator, ReportSink,
     StopOutcome, TrailReader,
 };
+pub use respond::{GuardError, LEASE, Mode, Responder, Response};

@@ -93,7 +93,9 @@ pub struct Responder<'a> {
 
 impl std::fmt::Debug for Responder<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Responder").field("mode", &self.mode).finish_non_exhaustive()
+        f.debug_struct("Responder")
+            .field("mode", &self.mode)
+            .finish_non_exhaustive()
     }
 }
 
@@ -175,7 +177,10 @@ impl Responder<'_> {
     async fn save(&self, key: Option<&str>, lease: Option<Lease>, entry: &LedgerEntry) -> Result<(), GuardError> {
         match (key, lease) {
             (Some(key), Some(lease)) => {
-                self.ledger.save(key, &lease, entry, 0).await.map_err(GuardError::Ledger)?;
+                self.ledger
+                    .save(key, &lease, entry, 0)
+                    .await
+                    .map_err(GuardError::Ledger)?;
                 Ok(())
             }
             _ => Ok(()),

@@ -297,12 +297,7 @@ impl Decision {
                     | Containment::DeleteWhileCreating
                     | Containment::AlertOnly(_) => resource.origin.time.as_ref(),
                 };
-                let mut rules: Vec<String> = self
-                    .evaluation
-                    .failed_rules()
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect();
+                let mut rules: Vec<String> = self.evaluation.failed_rules().iter().map(ToString::to_string).collect();
                 rules.sort();
                 Some(format!(
                     "audit/{}/{}/{}/{}/{}",
@@ -310,7 +305,11 @@ impl Decision {
                     resource.kind,
                     resource.name,
                     incarnation.map_or("unknown", String::as_str),
-                    if rules.is_empty() { "undetermined".to_owned() } else { rules.join("+") }
+                    if rules.is_empty() {
+                        "undetermined".to_owned()
+                    } else {
+                        rules.join("+")
+                    }
                 ))
             }
         }

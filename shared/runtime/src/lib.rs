@@ -71,13 +71,16 @@ pub async fn run<F: Function>() -> Result<(), Error> {
     // Built once per container and kept for its life.
     let function: &'static F = Box::leak(Box::new(function));
     lambda_runtime::run(service_fn(move |event: LambdaEvent<F::Event>| async move {
-        function.handle(event.payload, event.context).await.inspect_err(|failure| {
-            tracing::error!(
-                error_type = failure.error_type,
-                error = failure.message,
-                "failed: Lambda will retry the invocation"
-            );
-        })
+        function
+            .handle(event.payload, event.context)
+            .await
+            .inspect_err(|failure| {
+                tracing::error!(
+                    error_type = failure.error_type,
+                    error = failure.message,
+                    "failed: Lambda will retry the invocation"
+                );
+            })
     }))
     .await
 }

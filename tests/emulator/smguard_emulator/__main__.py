@@ -16,6 +16,8 @@ Besides moto's own ``/moto-api/`` it serves:
   follows its status.
 - ``GET /_smguard/requests?access_key=AKID``: the AWS API calls made with that access key, in
   order (``requests.py``), for benchmarks that count calls per event.
+- ``POST /_smguard/faults`` / ``DELETE /_smguard/faults``: faults in a caller's requests
+  (``faults.py``).
 """
 
 import argparse
@@ -30,18 +32,35 @@ from typing import Any, Callable, Iterable
 
 from werkzeug.serving import make_server
 
-from . import install, lifecycle, requests
+from . import faults, install, lifecycle, requests
 
 
 def control_app(moto_app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if not environ.get("PATH_INFO", "").startswith("/_smguard/"):
-            requests.record(environ)
+            caller = requests.record(environ)
+            fault = faults.take(*caller) if caller else None
+            if fault:
+                status, headers, body = fault
+                start_response(status, headers)
+                return [body]
             return moto_app(environ, start_response)
 
         def answer(status: str, body: dict[str, Any]) -> Iterable[bytes]:
             start_response(status, [("Content-Type", "application/json")])
             return [json.dumps(body).encode()]
+
+        if environ["PATH_INFO"] == "/_smguard/faults":
+            if environ["REQUEST_METHOD"] == "DELETE":
+                faults.clear()
+                return answer("200 OK", {})
+            if environ["REQUEST_METHOD"] == "POST":
+                try:
+                    length = int(environ.get("CONTENT_LENGTH") or 0)
+                    faults.add(json.loads(environ["wsgi.input"].read(length) or b"{}"))
+                    return answer("200 OK", {})
+                except (ValueError, TypeError) as error:
+                    return answer("400 Bad Request", {"error": str(error)})
 
         if environ["PATH_INFO"] == "/_smguard/requests" and environ["REQUEST_METHOD"] == "GET":
             query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))

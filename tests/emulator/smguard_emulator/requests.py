@@ -14,7 +14,7 @@ import re
 import threading
 import urllib.parse
 from collections import defaultdict
-from typing import Any
+from typing import Any, Optional
 
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[^/]+/[^/]+/([^/]+)/aws4_request")
 _S3_OBJECT_OPERATIONS = {"GET": "GetObject", "PUT": "PutObject", "HEAD": "HeadObject", "DELETE": "DeleteObject"}
@@ -48,11 +48,12 @@ def _operation(environ: dict[str, Any], service: str) -> str:
     return f"{environ.get('REQUEST_METHOD', '')} {environ.get('PATH_INFO', '')}"
 
 
-def record(environ: dict[str, Any]) -> None:
-    """Records the request ``environ`` describes, if it is signed."""
+def record(environ: dict[str, Any]) -> Optional[tuple[str, str, str]]:
+    """Records the request ``environ`` describes, if it is signed; returns its access key,
+    service and operation."""
     found = _CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION", ""))
     if not found:
-        return
+        return None
     access_key, service = found.group(1), found.group(2)
     entry = {
         "service": service,
@@ -61,6 +62,7 @@ def record(environ: dict[str, Any]) -> None:
     }
     with _lock:
         _log[access_key].append(entry)
+    return access_key, service, entry["operation"]
 
 
 def made_by(access_key: str) -> list[dict[str, Any]]:

@@ -1,0 +1,58 @@
+"""Faults injected into the callers' own requests, so that tests see what throttling and outages
+do to the real functions.
+
+``POST /_smguard/faults`` ``{"access_key", "service", "operation", "error", "times"}`` makes the
+next ``times`` requests signed with ``access_key`` (the function's credentials, never the test's
+set-up calls) to ``service``/``operation`` fail with ``error``: ``ThrottlingException`` (400, as
+AWS's JSON protocols answer it) or ``ServiceUnavailable`` (503). ``DELETE /_smguard/faults``
+clears them all.
+"""
+
+import json
+import threading
+from typing import Any, Optional
+
+_ERRORS = {
+    "ThrottlingException": ("400 Bad Request", "Rate exceeded"),
+    "ServiceUnavailable": ("503 Service Unavailable", "Service is unavailable"),
+}
+
+_lock = threading.Lock()
+_faults: list[dict[str, Any]] = []
+
+
+def add(spec: dict[str, Any]) -> None:
+    """Adds a fault; raises ``ValueError`` naming what is wrong with ``spec``."""
+    missing = [key for key in ("access_key", "service", "operation", "error") if key not in spec]
+    if missing:
+        raise ValueError(f"a fault needs {', '.join(missing)}")
+    if spec["error"] not in _ERRORS:
+        raise ValueError(f"unknown error {spec['error']!r}: one of {', '.join(_ERRORS)}")
+    times = int(spec.get("times", 1))
+    if times < 1:
+        raise ValueError("times must be at least 1")
+    with _lock:
+        _faults.append({**spec, "times": times})
+
+
+def clear() -> None:
+    with _lock:
+        _faults.clear()
+
+
+def take(access_key: str, service: str, operation: str) -> Optional[tuple[str, list[tuple[str, str]], bytes]]:
+    """The fault answer for this request, if one applies (and counts it down)."""
+    with _lock:
+        for fault in _faults:
+            if (fault["access_key"], fault["service"], fault["operation"]) == (access_key, service, operation):
+                fault["times"] -= 1
+                if fault["times"] == 0:
+                    _faults.remove(fault)
+                status, message = _ERRORS[fault["error"]]
+                body = json.dumps({"__type": fault["error"], "message": message}).encode()
+                headers = [
+                    ("Content-Type", "application/x-amz-json-1.1"),
+                    ("x-amzn-ErrorType", fault["error"]),
+                ]
+                return status, headers, body
+    return None
