@@ -21,15 +21,16 @@ demo: tools
 	$(CARGO) build -p smguard-tests --bin smguard-demo
 	target/debug/smguard-demo $(DEMO_ARGS)
 
-## tools: the pinned AWS API emulator (moto) and cargo-lambda in .venv
+## tools: the pinned AWS API emulator (moto), cargo-lambda and cfn-lint in .venv; aws-sam-cli in .venv-sam
 tools:
 	tests/bin/setup
 
-## lint: formatting, clippy with warnings as errors, the policy crate's purity, cfn-lint on the deployment template
+## lint: formatting, clippy with warnings as errors, the policy crate's purity, cfn-lint and `sam validate --lint` on the SAM template
 lint: tools policy-purity
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	.venv/bin/cfn-lint infra/template.json
+	.venv/bin/cfn-lint infra/template.yaml
+	SAM_CLI_TELEMETRY=0 .venv-sam/bin/sam validate --lint --template infra/template.yaml --region us-gov-west-1
 
 ## policy-purity: smguard-policy must not depend on an AWS SDK, aws-config, lambda_runtime or tokio
 policy-purity:
@@ -38,10 +39,10 @@ policy-purity:
 	if [ -n "$$bad" ]; then echo "smguard-policy must stay pure, but depends on:"; echo "$$bad"; exit 1; fi; \
 	echo "smguard-policy: $$(wc -l <<<"$$deps") crates, none of them AWS SDK, aws-config, lambda_runtime or tokio"
 
-## template: write the kind table's routed calls and IAM actions into infra/template.json
-template:
+## template: write the kind table's routed calls and IAM actions into infra/template.yaml
+template: tools
 	$(CARGO) build -p smguard-cli
-	python3 infra/sync_template.py target/debug/smguard
+	.venv/bin/python infra/sync_template.py target/debug/smguard
 
 fmt:
 	$(CARGO) fmt --all

@@ -1,4 +1,4 @@
-//! `infra/template.json` agrees with the code it deploys: the events its rules route are the
+//! `infra/template.yaml` (AWS SAM) agrees with the code it deploys: the events its rules route are the
 //! events the policy evaluates, its IAM policy grants what the adapters call and no more, its
 //! environment is the configuration the function reads, and its ARNs are partition-neutral.
 //! (`make lint` also runs cfn-lint over it.)
@@ -14,17 +14,14 @@
 use std::collections::BTreeSet;
 
 use serde_json::Value;
-use smguard_aws::{S3Ledger, SageMakerInventory, SageMakerRemediator, SnsNotifier};
+use smguard_aws::{S3Ledger, S3Reports, SageMakerInventory, SageMakerRemediator, SnsNotifier};
 use smguard_engine::Mode;
 use smguard_engine::guard::LEASE;
-use smguard_policy::config::{ALERT_TOPIC_ARN, KNOWN_KEYS, LEDGER_BUCKET, MODE};
+use smguard_policy::config::{ALERT_TOPIC_ARN, AUDIT_MAY_RESPOND, KNOWN_KEYS, LEDGER_BUCKET, MODE, REPORT_BUCKET};
 use smguard_policy::event::{API_CALL_DETAIL_TYPE, evaluated_api_calls, evaluated_state_changes};
 use smguard_sagemaker_guard::LEDGER_PREFIX;
 use smguard_tests::emulator::workspace;
-
-fn template() -> Value {
-    serde_json::from_str(&std::fs::read_to_string(workspace().join("infra/template.json")).unwrap()).unwrap()
-}
+use smguard_tests::stage::template;
 
 fn of_type<'a>(template: &'a Value, kind: &str) -> Vec<(&'a String, &'a Value)> {
     template["Resources"]
@@ -47,9 +44,10 @@ fn strings(value: &Value) -> BTreeSet<String> {
 #[test]
 fn the_rules_route_exactly_the_events_the_policy_evaluates() {
     let template = template();
+    // The audit's schedule rule routes no event.
     let patterns: Vec<&Value> = of_type(&template, "AWS::Events::Rule")
         .iter()
-        .map(|(_, r)| &r["Properties"]["EventPattern"])
+        .filter_map(|(_, r)| r["Properties"].get("EventPattern"))
         .collect();
     let calls: Vec<&&Value> = patterns
         .iter()
@@ -93,7 +91,18 @@ fn every_rule_may_invoke_the_function_and_keeps_what_it_cannot_deliver() {
     assert_eq!(rules.len(), permissions.len());
     for (name, rule) in rules {
         let target = &rule["Properties"]["Targets"][0];
-        assert_eq!(target["Arn"]["Fn::GetAtt"][0], "GuardFunction", "{name}");
+        let function = match rule["Properties"].get("EventPattern") {
+            Some(_) => "GuardFunction",
+            None => {
+                assert_eq!(rule["Condition"], "AuditOnSchedule", "{name}: only on AuditSchedule");
+                assert_eq!(
+                    target["Input"], r#"{"respond": false}"#,
+                    "{name}: a scheduled audit only reports"
+                );
+                "AuditFunction"
+            }
+        };
+        assert_eq!(target["Arn"]["Fn::GetAtt"][0], function, "{name}");
         assert_eq!(
             target["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0], "FailedEvents",
             "{name}"
@@ -144,9 +153,109 @@ fn the_role_grants_what_the_adapters_call_and_no_more() {
     );
 }
 
+/// A role's statements, the conditional ones (`Fn::If [condition, statement, AWS::NoValue]`)
+/// with their condition.
+fn statements(template: &Value, role: &str) -> Vec<(Option<String>, Value)> {
+    template["Resources"][role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|statement| match statement.get("Fn::If") {
+            Some(branches) => (Some(branches[0].as_str().unwrap().to_owned()), branches[1].clone()),
+            None => (None, statement.clone()),
+        })
+        .collect()
+}
+
+#[test]
+fn the_audit_role_reads_everything_and_contains_only_when_allowed() {
+    let template = template();
+    let statements = statements(&template, "AuditRole");
+    let granted = |conditional: bool| -> BTreeSet<String> {
+        statements
+            .iter()
+            .filter(|(condition, _)| condition.is_some() == conditional)
+            .flat_map(|(_, s)| strings(&s["Action"]))
+            .filter(|action| !action.starts_with("kms:") && !action.starts_with("logs:"))
+            .collect()
+    };
+    let reads: BTreeSet<String> = SageMakerInventory::describe_permissions()
+        .into_iter()
+        .chain(SageMakerInventory::list_permissions())
+        .chain(
+            [SnsNotifier::PERMISSIONS, S3Ledger::PERMISSIONS, S3Reports::PERMISSIONS]
+                .concat()
+                .iter()
+                .map(|s| s.to_string()),
+        )
+        .collect();
+    assert_eq!(granted(false), reads, "granted (left) vs. what the audit calls (right)");
+    let contains: BTreeSet<String> = SageMakerRemediator::permissions().into_iter().collect();
+    assert_eq!(granted(true), contains);
+    for (condition, statement) in &statements {
+        assert_eq!(statement["Effect"], "Allow");
+        if statement["Sid"] == "ListSageMakerResources" {
+            // List calls name no resource: IAM grants them on `*` only; the Region is pinned.
+            assert_eq!(statement["Resource"], "*");
+            assert!(
+                strings(&statement["Action"])
+                    .iter()
+                    .all(|a| a.starts_with("sagemaker:List"))
+            );
+        } else {
+            assert_ne!(statement["Resource"], "*", "{statement}");
+        }
+        if let Some(condition) = condition {
+            assert_eq!(condition, "AuditMayRespond");
+            assert_eq!(statement["Sid"], "ContainSageMakerResources");
+        }
+    }
+    let reports = statements.iter().find(|(_, s)| s["Sid"] == "WriteReports").unwrap();
+    assert_eq!(
+        reports.1["Resource"]["Fn::Sub"],
+        format!("${{ReportBucket.Arn}}/{}*", smguard_audit::REPORT_PREFIX)
+    );
+    let ledger = statements
+        .iter()
+        .find(|(_, s)| s["Sid"] == "IdempotencyLedger")
+        .unwrap();
+    assert_eq!(
+        ledger.1["Resource"]["Fn::Sub"],
+        format!("${{LedgerBucket.Arn}}/{}*", smguard_audit::LEDGER_PREFIX)
+    );
+}
+
+#[test]
+fn every_function_is_built_by_sam_with_cargo_lambda_and_logs_json() {
+    let template = template();
+    assert_eq!(template["Transform"], "AWS::Serverless-2016-10-31");
+    let functions = of_type(&template, "AWS::Serverless::Function");
+    let binaries: BTreeSet<&str> = functions
+        .iter()
+        .map(|(_, f)| f["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap())
+        .collect();
+    assert_eq!(binaries, BTreeSet::from(["sagemaker-guard", "audit"]));
+    for (name, function) in functions {
+        assert_eq!(function["Metadata"]["BuildMethod"], "rust-cargolambda", "{name}");
+        assert_eq!(function["Properties"]["CodeUri"], "..", "{name}: the workspace root");
+        assert_eq!(function["Properties"]["LoggingConfig"]["LogFormat"], "JSON", "{name}");
+    }
+    assert!(of_type(&template, "AWS::Lambda::Function").is_empty());
+}
+
 #[test]
 fn the_environment_is_the_configuration_the_function_reads() {
     let template = template();
+    let audit = &template["Resources"]["AuditFunction"]["Properties"]["Environment"]["Variables"];
+    for key in [REPORT_BUCKET, AUDIT_MAY_RESPOND, MODE, ALERT_TOPIC_ARN, LEDGER_BUCKET] {
+        assert!(audit.get(key).is_some(), "the audit's {key} is not set");
+    }
+    for key in audit.as_object().unwrap().keys() {
+        assert!(
+            KNOWN_KEYS.contains(&key.as_str()),
+            "{key} is not a setting the audit reads"
+        );
+    }
     let function = &template["Resources"]["GuardFunction"]["Properties"];
     let variables = function["Environment"]["Variables"].as_object().unwrap();
     for key in variables.keys() {
@@ -157,6 +266,18 @@ fn the_environment_is_the_configuration_the_function_reads() {
     }
     for key in [MODE, ALERT_TOPIC_ARN, LEDGER_BUCKET] {
         assert!(variables.contains_key(key), "the required {key} is not set");
+    }
+    // Each function ignores both roles' calls: the guard must not re-judge what the audit stopped.
+    for function in ["GuardFunction", "AuditFunction"] {
+        let own =
+            &template["Resources"][function]["Properties"]["Environment"]["Variables"]["SMGUARD_GUARD_PRINCIPAL_ARNS"];
+        let roles: Vec<&Value> = own["Fn::Join"][1]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| &r["Fn::GetAtt"][0])
+            .collect();
+        assert_eq!(roles, ["GuardRole", "AuditRole"], "{function}");
     }
     for mode in strings(&template["Parameters"]["Mode"]["AllowedValues"]) {
         assert!(Mode::parse(&mode).is_some(), "{mode}");
@@ -200,7 +321,7 @@ fn ledger_entries_outlive_every_redelivery_and_leases_outlive_invocations() {
 
 #[test]
 fn every_arn_is_partition_neutral_and_everything_at_rest_is_encrypted_with_the_customer_key() {
-    let text = std::fs::read_to_string(workspace().join("infra/template.json")).unwrap();
+    let text = std::fs::read_to_string(workspace().join("infra/template.yaml")).unwrap();
     assert!(
         !text.contains("arn:aws:") && !text.contains("arn:aws-us-gov:"),
         "ARNs must use ${{AWS::Partition}}"

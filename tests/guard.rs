@@ -3,7 +3,7 @@
 //!
 //! Resources are created as a data scientist would; the emulator records the calls and puts
 //! "AWS API Call via CloudTrail" and state-change events on the account's bus; EventBridge rules
-//! with the deployment's patterns (`infra/template.json`) route them to a queue;
+//! with the deployment's patterns (`infra/template.yaml`) route them to a queue;
 //! each test delivers what the queue holds to the function and checks what became of the
 //! resources and what security operations read on their SQS subscription.
 

@@ -1,6 +1,6 @@
 //! One `sagemaker-guard` deployment in the emulator: an account with the alert topic (and a
 //! security-operations queue subscribed to it), the idempotency ledger bucket, EventBridge rules
-//! with the deployment's patterns (`infra/template.json`) routing to a queue, and
+//! with the deployment's patterns (`infra/template.yaml`) routing to a queue, and
 //! the real function under `cargo lambda watch`, running as the `smguard-guard` role. Used by the
 //! end-to-end tests, the demo and the benchmarks.
 
@@ -47,16 +47,22 @@ impl<'e> std::ops::Deref for Stage<'e> {
     }
 }
 
-/// The EventBridge patterns the deployment routes to the function: its rules in
-/// `infra/template.json`, in order.
+/// The deployment template, `infra/template.yaml` (AWS SAM), as data.
+pub fn template() -> Value {
+    let path = workspace().join("infra/template.yaml");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The EventBridge patterns the deployment routes to the guard: its event rules in
+/// `infra/template.yaml`, in order (the audit's schedule rule has none).
 pub fn patterns() -> Vec<Value> {
-    let text = std::fs::read_to_string(workspace().join("infra/template.json")).unwrap();
-    let template: Value = serde_json::from_str(&text).unwrap();
+    let template = template();
     let resources = template["Resources"].as_object().unwrap();
     resources
         .values()
         .filter(|resource| resource["Type"] == "AWS::Events::Rule")
-        .map(|rule| rule["Properties"]["EventPattern"].clone())
+        .filter_map(|rule| rule["Properties"].get("EventPattern").cloned())
         .collect()
 }
 

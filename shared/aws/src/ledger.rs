@@ -5,7 +5,7 @@
 //! lease, sends `If-Match: <ETag>` of the version read. S3 refuses a conditional write that lost a
 //! race with `412 PreconditionFailed` (or `409 ConditionalRequestConflict` while another is in
 //! flight), so two deliveries of one event can never both hold it. A lifecycle rule on the bucket
-//! expires old entries (`infra/template.json`).
+//! expires old entries (`infra/template.yaml`).
 
 use async_trait::async_trait;
 use aws_sdk_s3::Client;

@@ -1,5 +1,5 @@
 //! Each adapter's `PERMISSIONS` names exactly the AWS operations its source calls, so that the
-//! deployment's IAM policy (`infra/template.json`, checked against these lists by
+//! deployment's IAM policy (`infra/template.yaml`, checked against these lists by
 //! `tests/deployment.rs`) neither misses one (an AccessDenied in production) nor grants more.
 
 #![allow(

@@ -173,7 +173,7 @@ fn table(summary: &Summary, region: &str) -> String {
         cell(&summary.by_outcome, "unevaluable")
     );
     for (rule, count) in &summary.by_rule {
-        let _ = writeln!(out, "  {rule}: {count} resources");
+        let _ = writeln!(out, "  {rule}: {count} failing");
     }
     for worst in summary.worst.iter().take(5) {
         let _ = writeln!(
