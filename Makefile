@@ -15,7 +15,7 @@ test: tools
 	$(CARGO) test --workspace
 	.venv/bin/python -m unittest discover --start-directory tests/emulator
 
-## demo: an insecure SageMaker estate contained by the real function, in the local test bed (DEMO_ARGS=--dry-run to change nothing)
+## demo: an insecure SageMaker estate contained by the real function, then audited, in the local test bed (DEMO_ARGS=--dry-run to change nothing)
 demo: tools
 	$(CARGO) build $(FUNCTIONS)
 	$(CARGO) build -p smguard-tests --bin smguard-demo

@@ -62,14 +62,22 @@ async fn main() {
     println!("smguard demo: the sagemaker-guard function against an insecure SageMaker estate ({mode} mode)\n");
     let emulator = Emulator::start();
     let approved = format!("{VOLUME_KEY},{OUTPUT_KEY}");
+    // `cargo lambda watch` serves both functions with one environment; the audit's settings are
+    // known to the guard, which ignores them.
+    let reports = format!("smguard-reports-demo-{}", std::process::id());
     let stage = Stage::with_topic(
         &emulator,
         "demo",
         mode,
-        &[("SMGUARD_APPROVED_KMS_KEYS", &approved)],
+        &[
+            ("SMGUARD_APPROVED_KMS_KEYS", &approved),
+            ("SMGUARD_REPORT_BUCKET", &reports),
+            ("SMGUARD_AUDIT_MAY_RESPOND", "true"),
+        ],
         "smguard-alerts",
     )
     .await;
+    stage.account.create_bucket(&emulator, &reports);
     println!(
         "test bed   moto 5.2.5 + smguard's SageMaker extension at {}",
         emulator.endpoint()
@@ -113,10 +121,62 @@ async fn main() {
         println!("  {:<18} {name:<12} {:<12} {}", key.0, before[&key], after[&key]);
     }
 
+    step(
+        6,
+        "a training job from before smguard was deployed: its events never reached the function",
+    );
+    create_open_training_job(&stage.account, "legacy-train").await;
+    let missed = stage.routed().await.len();
+    println!("  training job       legacy-train no VPC, no customer keys ({missed} events dropped)");
+
+    step(7, "an on-demand audit of the whole estate (aws lambda invoke audit)");
+    audit(&stage, r#"{"respond": false}"#).await;
+    println!("\n  the same audit asked to respond: {{\"respond\": true}}");
+    audit(&stage, r#"{"respond": true}"#).await;
+    println!(
+        "  legacy-train is now {}",
+        stage
+            .status(ResourceKind::TrainingJob, "legacy-train")
+            .await
+            .unwrap_or_else(|| "(deleted)".to_owned())
+    );
+
     let Stage { lambda, .. } = stage;
     lambda.stop_and_clean();
     emulator.stop_and_clean();
     println!("\ncleaned up: the function and the test bed are stopped, their files removed.");
+}
+
+/// Invokes the audit function and prints its summary and what each resource came to.
+async fn audit(stage: &Stage<'_>, payload: &str) {
+    let mut answer = stage.lambda.invoke("audit", payload);
+    let mut invocations = 1;
+    // Under `cargo lambda watch` an invocation's deadline is near: the audit returns a
+    // continuation, and is invoked again with it, until its run is complete.
+    while answer.body["status"] == "continue" {
+        let resume = serde_json::json!({"continuation": answer.body["continuation"]});
+        answer = stage.lambda.invoke("audit", &resume.to_string());
+        invocations += 1;
+    }
+    assert!(!answer.failed(), "the audit failed: {}", answer.body);
+    let summary = &answer.body["summary"];
+    println!(
+        "  run {} ({invocations} invocations): {} resources, {} non-compliant, {} compliant; report {}",
+        summary["run_id"].as_str().unwrap_or_default(),
+        summary["resources"],
+        summary["by_outcome"]["non_compliant"].as_u64().unwrap_or(0),
+        summary["by_outcome"]["compliant"].as_u64().unwrap_or(0),
+        summary["report"].as_str().unwrap_or_default()
+    );
+    for (action, count) in summary["actions"].as_object().into_iter().flatten() {
+        println!("    {action}: {count}");
+    }
+    for alert in stage.alerts().await {
+        match alert.get("summary") {
+            Some(_) => println!("  ALERT  audit summary published (schema {})", alert["schema"]),
+            None => print_alert(&alert),
+        }
+    }
 }
 
 fn step(number: u32, title: &str) {

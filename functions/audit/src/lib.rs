@@ -82,6 +82,11 @@ impl Function for AuditFunction {
         let clock = InvocationClock {
             deadline_ms: Some(deadline_ms),
         };
+        tracing::info!(
+            request_id = context.request_id,
+            time_left_ms = deadline_ms.saturating_sub(clock.now_ms()),
+            "audit invocation"
+        );
         let audit = Audit {
             inventory: &self.inventory,
             reports: &self.reports,
