@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: test demo tools lint fmt template policy-purity bench bench-guard bench-cli evaluate-fixtures
+.PHONY: test demo tools lint fmt template policy-purity bench bench-guard bench-cli bench-audit evaluate-fixtures
 
 # The Lambda functions as `cargo lambda watch` builds them (their own feature set), built up front
 # so that no end-to-end test waits for a compile.
@@ -56,6 +56,12 @@ bench-guard: tools
 	$(CARGO) build --release $(FUNCTIONS)
 	$(CARGO) build -p smguard-tests --bin smguard-bench-guard
 	target/debug/smguard-bench-guard $(BENCH_ARGS)
+
+## bench-audit: the release audit over N notebooks and N training jobs per size, against the describe floor (BENCH_AUDIT_ARGS="--sizes 1000,10000")
+BENCH_AUDIT_ARGS ?= --sizes 1000,10000
+bench-audit: tools
+	$(CARGO) build --release -p smguard-audit -p smguard-tests --bin audit --bin smguard-bench-audit
+	target/release/smguard-bench-audit $(BENCH_AUDIT_ARGS)
 
 ## bench-cli: the release `smguard` over a generated 200,000-record CloudTrail log, plain and as 8 gzipped files (BENCH_CLI_ARGS=--records N)
 bench-cli:

@@ -307,3 +307,95 @@ async fn a_tiny_time_budget_continues_and_throttling_still_completes() {
     );
     lambda.stop_and_clean();
 }
+
+#[tokio::test]
+async fn the_self_check_reports_a_stopped_trail_a_disabled_rule_and_a_missing_s3_data_event_selector() {
+    let emulator = Emulator::shared();
+    let (mut deployment, _) = deploy(emulator, emulator.account().await, "dry-run").await;
+    let account = deployment.account.clone();
+    let trail_bucket = format!("trail-{}", account.id);
+    account.create_bucket(emulator, &trail_bucket);
+    let ct = account.cloudtrail().await;
+    ct.create_trail()
+        .name("org-trail")
+        .s3_bucket_name(&trail_bucket)
+        .is_multi_region_trail(true)
+        .send()
+        .await
+        .unwrap();
+    // Created, never started: not logging.
+    let function = account.arn("lambda", "function:smguard-sagemaker-guard");
+    let bus = account.events().await;
+    bus.put_rule()
+        .name("smguard-sagemaker-calls")
+        .event_pattern(r#"{"source": ["aws.sagemaker"]}"#)
+        .send()
+        .await
+        .unwrap();
+    bus.put_targets()
+        .rule("smguard-sagemaker-calls")
+        .targets(
+            aws_sdk_eventbridge::types::Target::builder()
+                .id("guard")
+                .arn(&function)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    bus.disable_rule().name("smguard-sagemaker-calls").send().await.unwrap();
+    deployment.env.push((
+        "SMGUARD_GUARD_RULE_ARNS",
+        account.arn("events", "rule/smguard-sagemaker-calls"),
+    ));
+    deployment.env.push(("SMGUARD_GUARD_FUNCTION_ARNS", function.clone()));
+    let lambda = LocalLambda::start(&format!("audit-self-{}", account.id), &deployment.env);
+    let checks = |summary: &Value| -> Vec<(String, String)> {
+        summary["guard_findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["check"].as_str().unwrap().to_owned(),
+                    f["reason"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+
+    let (summary, _) = run(&lambda, json!({"kinds": ["notebook_instance"]}));
+    let found = checks(&summary);
+    let reasons: Vec<&str> = found.iter().map(|(_, r)| r.as_str()).collect();
+    assert!(reasons.contains(&"trail `org-trail` is not logging"), "{reasons:#?}");
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.ends_with("rule/smguard-sagemaker-calls` is disabled: no event reaches smguard")),
+        "{reasons:#?}"
+    );
+    // The emulator has no such function: the check says so rather than passing it.
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.ends_with("function:smguard-sagemaker-guard` does not exist")),
+        "{reasons:#?}"
+    );
+    let alerts = deployment.alerts().await;
+    assert!(alerts[0]["summary"]["guard_findings"].as_array().unwrap().len() >= 3);
+
+    // Logging again, but recording no S3 data events: the upload guard would be blind.
+    ct.start_logging().name("org-trail").send().await.unwrap();
+    bus.enable_rule().name("smguard-sagemaker-calls").send().await.unwrap();
+    let (summary, _) = run(&lambda, json!({"kinds": ["notebook_instance"]}));
+    let found: Vec<String> = checks(&summary).into_iter().map(|(check, _)| check).collect();
+    assert!(found.contains(&"guard.trail-s3-data-events".to_owned()), "{found:?}");
+    assert!(!found.contains(&"guard.trail-logging".to_owned()), "{found:?}");
+    assert!(!found.contains(&"guard.rule-enabled".to_owned()), "{found:?}");
+    assert!(
+        !found.contains(&"guard.alert-subscription".to_owned()),
+        "the queue's subscription is confirmed: {found:?}"
+    );
+    lambda.stop_and_clean();
+}

@@ -14,7 +14,7 @@
 use std::collections::BTreeSet;
 
 use serde_json::Value;
-use smguard_aws::{S3Ledger, S3Reports, SageMakerInventory, SageMakerRemediator, SnsNotifier};
+use smguard_aws::{AwsGuardInputs, S3Ledger, S3Reports, SageMakerInventory, SageMakerRemediator, SnsNotifier};
 use smguard_engine::Mode;
 use smguard_engine::guard::LEASE;
 use smguard_policy::config::{ALERT_TOPIC_ARN, AUDIT_MAY_RESPOND, KNOWN_KEYS, LEDGER_BUCKET, MODE, REPORT_BUCKET};
@@ -183,10 +183,15 @@ fn the_audit_role_reads_everything_and_contains_only_when_allowed() {
         .into_iter()
         .chain(SageMakerInventory::list_permissions())
         .chain(
-            [SnsNotifier::PERMISSIONS, S3Ledger::PERMISSIONS, S3Reports::PERMISSIONS]
-                .concat()
-                .iter()
-                .map(|s| s.to_string()),
+            [
+                SnsNotifier::PERMISSIONS,
+                S3Ledger::PERMISSIONS,
+                S3Reports::PERMISSIONS,
+                AwsGuardInputs::PERMISSIONS,
+            ]
+            .concat()
+            .iter()
+            .map(|s| s.to_string()),
         )
         .collect();
     assert_eq!(granted(false), reads, "granted (left) vs. what the audit calls (right)");
@@ -201,6 +206,12 @@ fn the_audit_role_reads_everything_and_contains_only_when_allowed() {
                 strings(&statement["Action"])
                     .iter()
                     .all(|a| a.starts_with("sagemaker:List"))
+            );
+        } else if statement["Sid"] == "SelfCheckListTrails" {
+            // DescribeTrails names no trail either.
+            assert_eq!(
+                strings(&statement["Action"]),
+                BTreeSet::from(["cloudtrail:DescribeTrails".to_owned()])
             );
         } else {
             assert_ne!(statement["Resource"], "*", "{statement}");
@@ -267,6 +278,27 @@ fn the_environment_is_the_configuration_the_function_reads() {
     for key in [MODE, ALERT_TOPIC_ARN, LEDGER_BUCKET] {
         assert!(variables.contains_key(key), "the required {key} is not set");
     }
+    // The self-check watches every event rule and both functions.
+    let rules: BTreeSet<String> = of_type(&template, "AWS::Events::Rule")
+        .into_iter()
+        .filter(|(_, rule)| rule["Properties"].get("EventPattern").is_some())
+        .map(|(name, _)| name.clone())
+        .collect();
+    let watched: BTreeSet<String> = audit["SMGUARD_GUARD_RULE_ARNS"]["Fn::Join"][1]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["Fn::GetAtt"][0].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(watched, rules);
+    let functions = &audit["SMGUARD_GUARD_FUNCTION_ARNS"]["Fn::Join"][1];
+    assert_eq!(functions[0]["Fn::GetAtt"][0], "GuardFunction");
+    assert!(
+        functions[1]["Fn::Sub"]
+            .as_str()
+            .unwrap()
+            .ends_with(":function:${AWS::StackName}-audit")
+    );
     // Each function ignores both roles' calls: the guard must not re-judge what the audit stopped.
     for function in ["GuardFunction", "AuditFunction"] {
         let own =

@@ -5,10 +5,11 @@
 //! sweep is `smguard-engine`'s [`Audit`]; this crate builds its adapters and reads the payload.
 
 use serde_json::Value;
-use smguard_aws::{S3Ledger, S3Reports, SageMakerInventory, SageMakerRemediator, SnsNotifier, clients};
-use smguard_engine::audit::{Clock, DEFAULT_CONCURRENCY, PART_BYTES, Unobserved};
+use smguard_aws::{AwsGuardInputs, S3Ledger, S3Reports, SageMakerInventory, SageMakerRemediator, SnsNotifier, clients};
+use smguard_engine::audit::{Clock, DEFAULT_CONCURRENCY, PART_BYTES, SelfCheck, Unobserved};
 use smguard_engine::{Audit, AuditPayload, AuditRequest, AuditResult, Responder, parse_kinds, run_id};
 use smguard_policy::config::{self, ConfigError, Settings};
+use smguard_policy::selfcheck::SelfCheckConfig;
 use smguard_runtime::{Context, Failure, Function, ResponseConfig, bucket, count, unix_now};
 
 /// Where the audit keeps its ledger entries in the ledger bucket.
@@ -29,6 +30,8 @@ pub struct AuditFunction {
     notifier: SnsNotifier,
     ledger: S3Ledger,
     reports: S3Reports,
+    self_check: SelfCheckConfig,
+    guard_inputs: AwsGuardInputs,
 }
 
 impl Function for AuditFunction {
@@ -57,6 +60,8 @@ impl Function for AuditFunction {
             notifier: SnsNotifier::new(clients::sns(sdk), &config.alert_topic_arn),
             ledger: S3Ledger::new(s3.clone(), &config.ledger_bucket, LEDGER_PREFIX),
             reports: S3Reports::new(s3, bucket(settings, config::REPORT_BUCKET)?, REPORT_PREFIX),
+            self_check: SelfCheckConfig::from_settings(settings)?,
+            guard_inputs: AwsGuardInputs::new(sdk, Some(config.alert_topic_arn.clone())),
             config,
         })
     }
@@ -88,6 +93,10 @@ impl Function for AuditFunction {
             "audit invocation"
         );
         let audit = Audit {
+            self_check: Some(SelfCheck {
+                reader: &self.guard_inputs,
+                config: &self.self_check,
+            }),
             inventory: &self.inventory,
             reports: &self.reports,
             notifier: Some(&self.notifier),

@@ -67,4 +67,12 @@ pub mod clients {
     pub fn cloudtrail(config: &SdkConfig) -> aws_sdk_cloudtrail::Client {
         aws_sdk_cloudtrail::Client::new(config)
     }
+
+    pub fn eventbridge(config: &SdkConfig) -> aws_sdk_eventbridge::Client {
+        aws_sdk_eventbridge::Client::new(config)
+    }
+
+    pub fn lambda(config: &SdkConfig) -> aws_sdk_lambda::Client {
+        aws_sdk_lambda::Client::new(config)
+    }
 }

@@ -9,6 +9,8 @@
 //! - [`SnsNotifier`]: one SNS message per alert, `MessageStructure=json` (text for people, JSON for
 //!   machines), with filterable message attributes.
 //! - [`S3Reports`]: the audit's report, JSON-lines parts and a summary under one prefix per run.
+//! - [`AwsGuardInputs`]: trails, smguard's EventBridge rules, functions and alert topic, for the
+//!   audit's self-check.
 //! - [`CloudTrailReader`]: trail status and event selectors; `LookupEvents` by resource name.
 //! - [`S3Ledger`]: the idempotency ledger, one small object per event and resource, written with
 //!   S3 conditional writes (`If-None-Match`, `If-Match`).
@@ -26,6 +28,7 @@ mod notifier;
 mod remediator;
 mod reports;
 mod sagemaker;
+mod selfcheck;
 mod trail;
 
 pub use config::{MAX_ATTEMPTS, SWEEP_MAX_ATTEMPTS, clients, http_client, load_sdk_config, retry_config};
@@ -35,5 +38,6 @@ pub use ledger::S3Ledger;
 pub use notifier::SnsNotifier;
 pub use remediator::SageMakerRemediator;
 pub use reports::S3Reports;
+pub use selfcheck::AwsGuardInputs;
 pub use smguard_engine::PortError;
 pub use trail::CloudTrailReader;

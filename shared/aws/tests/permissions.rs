@@ -10,7 +10,9 @@
 
 use std::collections::BTreeSet;
 
-use smguard_aws::{CloudTrailReader, S3Ledger, SageMakerInventory, SageMakerRemediator, SnsNotifier};
+use smguard_aws::{
+    AwsGuardInputs, CloudTrailReader, S3Ledger, S3Reports, SageMakerInventory, SageMakerRemediator, SnsNotifier,
+};
 
 /// The SDK operations a source file calls: `.describe_training_job()`, `.put_object()`, …
 fn operations_called(source: &str) -> BTreeSet<String> {
@@ -66,7 +68,7 @@ fn every_adapter_is_granted_what_it_calls_and_no_more() {
     let mut sagemaker = SageMakerInventory::describe_permissions();
     sagemaker.extend(SageMakerInventory::list_permissions());
     sagemaker.extend(SageMakerRemediator::permissions());
-    let adapters: [(&str, &str, Vec<&str>); 4] = [
+    let adapters: [(&str, &str, Vec<&str>); 5] = [
         (
             "sagemaker.rs",
             "sagemaker",
@@ -75,6 +77,7 @@ fn every_adapter_is_granted_what_it_calls_and_no_more() {
         ("notifier.rs", "sns", SnsNotifier::PERMISSIONS.to_vec()),
         ("ledger.rs", "s3", S3Ledger::PERMISSIONS.to_vec()),
         ("trail.rs", "cloudtrail", CloudTrailReader::PERMISSIONS.to_vec()),
+        ("reports.rs", "s3", S3Reports::PERMISSIONS.to_vec()),
     ];
     for (file, service, permissions) in adapters {
         let called = operations_called(&source(file));
@@ -88,6 +91,23 @@ fn every_adapter_is_granted_what_it_calls_and_no_more() {
             "{file}: calls (left) vs. PERMISSIONS (right)"
         );
     }
+}
+
+#[test]
+fn the_self_check_is_granted_what_it_calls_and_the_trail_reads_it_makes() {
+    // Its EventBridge, Lambda and SNS calls are in selfcheck.rs; its CloudTrail calls are the
+    // trail reader's (trail.rs), less `LookupEvents`.
+    let granted: BTreeSet<String> = AwsGuardInputs::PERMISSIONS
+        .iter()
+        .map(|p| p.split_once(':').expect("service:Action").1.to_ascii_lowercase())
+        .collect();
+    let mut called = operations_called(&source("selfcheck.rs"));
+    called.extend(
+        operations_granted("cloudtrail", CloudTrailReader::PERMISSIONS)
+            .into_iter()
+            .filter(|op| op != "lookupevents"),
+    );
+    assert_eq!(called, granted, "calls (left) vs. PERMISSIONS (right)");
 }
 
 #[test]

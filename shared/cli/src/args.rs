@@ -136,6 +136,10 @@ pub struct AuditInvocation {
     pub kinds: Vec<smguard_policy::ResourceKind>,
     pub output: Option<PathBuf>,
     pub concurrency: usize,
+    /// smguard's rules and functions to check (`SMGUARD_GUARD_RULE_ARNS`, `…_FUNCTION_ARNS`).
+    pub self_check: smguard_policy::selfcheck::SelfCheckConfig,
+    /// The alert topic to check (`SMGUARD_ALERT_TOPIC_ARN`, when set).
+    pub alert_topic: Option<String>,
 }
 
 impl AuditArgs {
@@ -156,7 +160,12 @@ impl AuditArgs {
         if !(1..=64).contains(&self.concurrency) {
             return Err(format!("--concurrency {} is not from 1 to 64", self.concurrency));
         }
+        let self_check =
+            smguard_policy::selfcheck::SelfCheckConfig::from_settings(&settings).map_err(|e| e.to_string())?;
+        let alert_topic = settings.get(config::ALERT_TOPIC_ARN).map(str::to_owned);
         Ok(AuditInvocation {
+            self_check,
+            alert_topic,
             policy,
             response,
             regions: self.regions,

@@ -10,8 +10,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use indicatif::{ProgressBar, ProgressStyle};
-use smguard_aws::{S3Ledger, SageMakerInventory, SageMakerRemediator, SnsNotifier, clients};
-use smguard_engine::audit::{Clock, Observer};
+use smguard_aws::{AwsGuardInputs, S3Ledger, SageMakerInventory, SageMakerRemediator, SnsNotifier, clients};
+use smguard_engine::audit::{Clock, Observer, SelfCheck};
 use smguard_engine::{Audit, AuditRequest, AuditResult, PortError, ReportLine, ReportSink, Responder, Summary, run_id};
 use smguard_policy::ResourceKind;
 
@@ -94,8 +94,13 @@ async fn audit_region(
             response.mode,
         )
     });
+    let guard_inputs = AwsGuardInputs::new(sdk, invocation.alert_topic.clone());
     let progress = Progress::new();
     let audit = Audit {
+        self_check: Some(SelfCheck {
+            reader: &guard_inputs,
+            config: &invocation.self_check,
+        }),
         inventory: &inventory,
         reports: sink,
         notifier: responding.as_ref().map(|(notifier, _, _)| notifier as _),
@@ -187,6 +192,12 @@ fn table(summary: &Summary, region: &str) -> String {
     }
     for (action, count) in &summary.actions {
         let _ = writeln!(out, "  {action}: {count}");
+    }
+    for finding in &summary.guard_findings {
+        let _ = writeln!(out, "  self-check [{}]: {}", finding.check, finding.reason);
+    }
+    if let Some(error) = &summary.self_check_error {
+        let _ = writeln!(out, "  self-check not made: {error}");
     }
     for problem in &summary.problems {
         let _ = writeln!(

@@ -23,7 +23,7 @@ use smguard_policy::{
 };
 
 use crate::alert::{ActionTaken, Message, MessageAttribute};
-use crate::ports::{Inventory, Notifier, PortError, ReportSink};
+use crate::ports::{GuardInputsReader, Inventory, Notifier, PortError, ReportSink, SelfCheckConfig};
 use crate::respond::{Mode, Responder};
 
 /// Resources described at once unless configured.
@@ -167,6 +167,10 @@ pub struct Summary {
     /// Actions carried out, per `action=result`.
     pub actions: BTreeMap<String, u64>,
     pub worst: Vec<WorstFinding>,
+    /// The self-check's findings about smguard's own inputs (`guard.*`).
+    pub guard_findings: Vec<smguard_policy::selfcheck::GuardFinding>,
+    /// Why the self-check could not be made (`None`: made, or not asked for).
+    pub self_check_error: Option<String>,
     pub problems: Vec<Problem>,
     pub problems_total: u64,
     /// List, describe and report requests (the SDK's retries not counted).
@@ -250,6 +254,8 @@ impl Summary {
         self.count_of(Outcome::NonCompliant) == 0
             && self.count_of(Outcome::Unevaluable) == 0
             && self.problems_total == 0
+            && self.guard_findings.is_empty()
+            && self.self_check_error.is_none()
     }
 
     /// Whether the caller lacks access to something the audit needs.
@@ -266,8 +272,12 @@ impl Summary {
         } else {
             "[smguard]"
         };
+        let guard = match self.guard_findings.len() {
+            0 => String::new(),
+            n => format!(", {n} self-check findings"),
+        };
         let subject = format!(
-            "{prefix} audit: {non_compliant} non-compliant, {unevaluable} unevaluable of {} resources",
+            "{prefix} audit: {non_compliant} non-compliant, {unevaluable} unevaluable of {} resources{guard}",
             self.resources
         );
         let mut text = String::new();
@@ -313,6 +323,15 @@ impl Summary {
                 );
             }
         }
+        if !self.guard_findings.is_empty() || self.self_check_error.is_some() {
+            let _ = writeln!(text, "\nsmguard's own inputs:");
+            for finding in &self.guard_findings {
+                let _ = writeln!(text, "  [{}] {}", finding.check, finding.reason);
+            }
+            if let Some(error) = &self.self_check_error {
+                let _ = writeln!(text, "  the self-check could not be made: {error}");
+            }
+        }
         if !self.actions.is_empty() {
             let _ = writeln!(text, "\nActions:");
             for (action, count) in &self.actions {
@@ -331,7 +350,12 @@ impl Summary {
                 );
             }
         }
-        let severity = self.worst.first().map_or("none", |w| w.severity.as_str());
+        // smguard blinded outranks any one resource.
+        let severity = if self.guard_findings.is_empty() {
+            self.worst.first().map_or("none", |w| w.severity.as_str())
+        } else {
+            Severity::High.as_str()
+        };
         let outcome = if non_compliant > 0 {
             Outcome::NonCompliant
         } else if unevaluable > 0 {
@@ -439,8 +463,25 @@ impl AuditError {
     }
 }
 
+/// The self-check's reader and what it is told to check.
+#[derive(Clone, Copy)]
+pub struct SelfCheck<'a> {
+    pub reader: &'a dyn GuardInputsReader,
+    pub config: &'a SelfCheckConfig,
+}
+
+impl std::fmt::Debug for SelfCheck<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SelfCheck")
+            .field("config", self.config)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The audit's configuration and ports.
 pub struct Audit<'a> {
+    /// Checks smguard's own inputs once per run (`None`: not checked).
+    pub self_check: Option<SelfCheck<'a>>,
     pub inventory: &'a dyn Inventory,
     pub reports: &'a dyn ReportSink,
     /// Where the summary goes (`None`: nowhere but the report and the answer).
@@ -471,7 +512,7 @@ impl Audit<'_> {
         clock: &dyn Clock,
         observer: &dyn Observer,
     ) -> Result<AuditResult, AuditError> {
-        let summary = Summary {
+        let mut summary = Summary {
             run_id: request.run_id.clone(),
             respond: request.respond,
             dry_run: self.responder.as_ref().is_none_or(|r| r.mode == Mode::DryRun),
@@ -480,6 +521,12 @@ impl Audit<'_> {
             report: self.reports.location(&request.run_id),
             ..Summary::default()
         };
+        if let Some(check) = self.self_check {
+            match check.reader.read(check.config).await {
+                Ok(inputs) => summary.guard_findings = smguard_policy::selfcheck::check(&inputs, check.config),
+                Err(error) => summary.self_check_error = Some(error.to_string()),
+            }
+        }
         let continuation = Continuation {
             run_id: request.run_id,
             kinds: request.kinds,

@@ -109,6 +109,7 @@ impl World {
 
     fn audit(&self, mode: Option<Mode>) -> Audit<'_> {
         Audit {
+            self_check: None,
             inventory: &self.sagemaker,
             reports: &self.reports,
             notifier: Some(&self.notifier),
@@ -430,4 +431,68 @@ fn run_ids_sort_by_utc_start_time() {
     assert_eq!(run_id(1_764_596_700, "8f3a1c2e-77aa"), "20251201T134500Z-8f3a1c2e");
     assert_eq!(run_id(0, "x"), "19700101T000000Z-x");
     assert_eq!(run_id(951_782_400, "leap"), "20000229T000000Z-leap");
+}
+
+#[tokio::test]
+async fn the_self_check_reports_smguards_own_inputs_in_the_summary() {
+    use crate::fakes::FakeGuardInputs;
+    use crate::ports::{GuardInputs, SelfCheckConfig, TrailSelectors, TrailStatus};
+    let world = World::new();
+    let inputs = FakeGuardInputs::new(GuardInputs {
+        region: "us-gov-west-1".into(),
+        trails: vec![TrailStatus {
+            name: "org".into(),
+            arn: None,
+            home_region: None,
+            is_logging: false,
+            is_multi_region: true,
+            selectors: TrailSelectors::Basic(Vec::new()),
+        }],
+        ..GuardInputs::default()
+    });
+    let config = SelfCheckConfig::default();
+    let mut audit = world.audit(None);
+    audit.self_check = Some(SelfCheck {
+        reader: &inputs,
+        config: &config,
+    });
+    let summary = complete(
+        audit
+            .start(request("run-1", false), &TestClock::unlimited(), &Unobserved)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(summary.guard_findings.len(), 2);
+    assert!(summary.guard_findings.iter().all(|f| f.check == "guard.trail-logging"));
+    let message = &world.notifier.messages()[0];
+    assert!(
+        message.subject.ends_with(", 2 self-check findings"),
+        "{}",
+        message.subject
+    );
+    assert!(
+        message
+            .text
+            .contains("[guard.trail-logging] trail `org` is not logging"),
+        "{}",
+        message.text
+    );
+    // A self-check that cannot be made says so; the audit goes on.
+    inputs.fail_next(PortError::AccessDenied {
+        operation: "DescribeTrails".into(),
+        message: "no".into(),
+    });
+    let summary = complete(
+        audit
+            .start(request("run-2", false), &TestClock::unlimited(), &Unobserved)
+            .await
+            .unwrap(),
+    );
+    assert!(
+        summary
+            .self_check_error
+            .unwrap()
+            .contains("access denied to `DescribeTrails`")
+    );
+    assert_eq!(summary.resources, ESTATE.len() as u64);
 }

@@ -492,6 +492,34 @@ impl TrailReader for FakeTrail {
     }
 }
 
+/// What smguard depends on, as a test sets it.
+#[derive(Debug, Default)]
+pub struct FakeGuardInputs {
+    inputs: Mutex<crate::ports::GuardInputs>,
+    failures: Failures,
+}
+
+impl FakeGuardInputs {
+    pub fn new(inputs: crate::ports::GuardInputs) -> Self {
+        FakeGuardInputs {
+            inputs: Mutex::new(inputs),
+            failures: Failures::default(),
+        }
+    }
+
+    pub fn fail_next(&self, error: PortError) {
+        self.failures.push("read", error);
+    }
+}
+
+#[async_trait]
+impl crate::ports::GuardInputsReader for FakeGuardInputs {
+    async fn read(&self, _config: &crate::ports::SelfCheckConfig) -> Result<crate::ports::GuardInputs, PortError> {
+        self.failures.next("read")?;
+        Ok(self.inputs.lock().expect("fake lock").clone())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use smguard_policy::model::{Origin, Scope, SourceKind};

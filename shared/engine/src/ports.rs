@@ -140,49 +140,15 @@ pub trait Notifier: Send + Sync {
     }
 }
 
-/// One CloudTrail trail as it is now.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TrailStatus {
-    pub name: String,
-    pub arn: Option<String>,
-    pub home_region: Option<String>,
-    pub is_logging: bool,
-    pub is_multi_region: bool,
-    pub selectors: TrailSelectors,
-}
+pub use smguard_policy::selfcheck::{
+    AdvancedSelector, BasicSelector, FieldSelector, GuardInputs, SelfCheckConfig, TrailSelectors, TrailStatus,
+};
 
-/// What a trail records.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", content = "selectors", rename_all = "snake_case")]
-pub enum TrailSelectors {
-    Basic(Vec<BasicSelector>),
-    Advanced(Vec<AdvancedSelector>),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BasicSelector {
-    /// `All`, `ReadOnly` or `WriteOnly`.
-    pub read_write_type: Option<String>,
-    pub include_management_events: Option<bool>,
-    /// (`AWS::S3::Object`, values).
-    pub data_resources: Vec<(String, Vec<String>)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AdvancedSelector {
-    pub name: Option<String>,
-    pub field_selectors: Vec<FieldSelector>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
-pub struct FieldSelector {
-    pub field: String,
-    pub equals: Vec<String>,
-    pub not_equals: Vec<String>,
-    pub starts_with: Vec<String>,
-    pub not_starts_with: Vec<String>,
-    pub ends_with: Vec<String>,
-    pub not_ends_with: Vec<String>,
+/// Reads what smguard depends on (trails, its EventBridge rules, functions and alert topic), for
+/// the audit's self-check.
+#[async_trait]
+pub trait GuardInputsReader: Send + Sync {
+    async fn read(&self, config: &SelfCheckConfig) -> Result<GuardInputs, PortError>;
 }
 
 /// A CloudTrail record found by `LookupEvents`.

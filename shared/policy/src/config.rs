@@ -48,6 +48,10 @@ pub const REPORT_BUCKET: &str = "SMGUARD_REPORT_BUCKET";
 /// with `"respond": true` is refused unless this is `true` (the template grants the audit's role
 /// the containment actions only then).
 pub const AUDIT_MAY_RESPOND: &str = "SMGUARD_AUDIT_MAY_RESPOND";
+/// smguard's own EventBridge rules (ARNs), comma-separated: the audit's self-check checks them.
+pub const GUARD_RULE_ARNS: &str = "SMGUARD_GUARD_RULE_ARNS";
+/// smguard's own Lambda functions (ARNs), comma-separated: the audit's self-check checks them.
+pub const GUARD_FUNCTION_ARNS: &str = "SMGUARD_GUARD_FUNCTION_ARNS";
 /// How many resources the audit describes at once (default 8).
 pub const AUDIT_CONCURRENCY: &str = "SMGUARD_AUDIT_CONCURRENCY";
 
@@ -66,6 +70,8 @@ pub const KNOWN_KEYS: &[&str] = &[
     REPORT_BUCKET,
     AUDIT_MAY_RESPOND,
     AUDIT_CONCURRENCY,
+    GUARD_RULE_ARNS,
+    GUARD_FUNCTION_ARNS,
 ];
 
 /// A configuration problem, naming the setting.

@@ -32,6 +32,7 @@ pub mod kind;
 pub mod kms;
 pub mod model;
 pub mod rules;
+pub mod selfcheck;
 
 pub use config::{ConfigError, PolicyConfig, Settings};
 pub use decision::{Action, Decision, Outcome, Trigger, Verb, assess, decide, decide_resource, plan};
