@@ -23,15 +23,13 @@
     reason = "a benchmark over a local test bed: a broken test bed ends it with its message"
 )]
 
-use std::path::PathBuf;
-use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use futures_util::stream;
 use smguard_tests::emulator::{Emulator, TestAccount, workspace};
 use smguard_tests::estate::{create_notebook, create_open_training_job};
-use smguard_tests::runtime_api::RuntimeApi;
+use smguard_tests::runtime_api::{FunctionProcess, RuntimeApi};
 use smguard_tests::stage::Deployment;
 
 struct Options {
@@ -68,49 +66,6 @@ fn options() -> Options {
 fn usage(problem: &str) -> ! {
     eprintln!("smguard-bench-audit: {problem}\nusage: smguard-bench-audit [--sizes 1000,10000] [--concurrency 8]");
     std::process::exit(2);
-}
-
-/// The release audit binary, started as Lambda starts it.
-struct Function {
-    child: Child,
-}
-
-impl Function {
-    fn start(binary: &PathBuf, env: &[(&str, String)], api: &RuntimeApi, log: &PathBuf) -> Function {
-        let log = std::fs::File::create(log).expect("function log");
-        let child = Command::new(binary)
-            .env_clear()
-            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-            .env("RUST_LOG", "info")
-            .env("AWS_LAMBDA_RUNTIME_API", &api.address)
-            .env("AWS_LAMBDA_FUNCTION_NAME", "audit")
-            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
-            .env("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/audit")
-            .env("AWS_LAMBDA_LOG_STREAM_NAME", "bench")
-            .stdout(log.try_clone().expect("log"))
-            .stderr(log)
-            .spawn()
-            .expect("start the audit function");
-        Function { child }
-    }
-
-    fn peak_rss_mib(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("/proc status");
-        let kib: f64 = status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmHWM:"))
-            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-            .expect("VmHWM");
-        kib / 1024.0
-    }
-}
-
-impl Drop for Function {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// Creates `n` notebooks and `n` training jobs, 16 at a time.
@@ -242,7 +197,13 @@ async fn main() {
             .1
             .clone();
         let api = RuntimeApi::start();
-        let function = Function::start(&binary, &deployment.env, &api, &scratch.join(format!("audit-{n}.log")));
+        let function = FunctionProcess::start(
+            &binary,
+            "audit",
+            &deployment.env,
+            &api,
+            &scratch.join(format!("audit-{n}.log")),
+        );
         api.queue("{}");
         let answer = api.answer(Duration::from_secs(1800)).expect("the audit answered");
         assert!(answer.ok, "the audit failed: {}", answer.body);

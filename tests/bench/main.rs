@@ -1,4 +1,6 @@
-//! `make bench-guard`: what the `sagemaker-guard` release binary costs, measured from outside.
+//! `make bench-guard`: what the release functions cost, measured from outside: `sagemaker-guard`
+//! in full, and the `audit` binary beside it (size, cold start, peak RSS over an audit of the
+//! estate).
 //!
 //! The binary runs as Lambda runs it, against a local Lambda Runtime API (`runtime_api.rs`), with
 //! its SDK pointed at the emulator and a deployment (topic, ledger bucket) in an account of it.
@@ -26,14 +28,13 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use smguard_policy::ResourceKind;
 use smguard_tests::emulator::{Emulator, REGION, workspace};
 use smguard_tests::estate::{create_compliant_training_job, create_notebook, create_open_training_job};
-use smguard_tests::runtime_api::{Answer, RuntimeApi};
+use smguard_tests::runtime_api::{Answer, FunctionProcess, RuntimeApi};
 use smguard_tests::stage::Deployment;
 
 const VOLUME_KEY: &str = "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/4f2b8c1e-7a3d-4e5f-9b6c-2d1e0f3a4b5c";
@@ -73,52 +74,6 @@ fn options() -> Options {
 fn usage(problem: &str) -> ! {
     eprintln!("smguard-bench-guard: {problem}\nusage: smguard-bench-guard [--binary PATH] [--events N] [--starts N]");
     std::process::exit(2);
-}
-
-/// The function process, started against `api`.
-struct Function {
-    child: Child,
-    started: Instant,
-}
-
-impl Function {
-    fn start(binary: &PathBuf, deployment: &Deployment<'_>, api: &RuntimeApi, log: &PathBuf) -> Function {
-        let log = std::fs::File::create(log).expect("function log");
-        let mut command = Command::new(binary);
-        command
-            .env_clear()
-            .envs(deployment.env.iter().map(|(k, v)| (*k, v.as_str())))
-            .env("RUST_LOG", "info")
-            .env("AWS_LAMBDA_RUNTIME_API", &api.address)
-            .env("AWS_LAMBDA_FUNCTION_NAME", "sagemaker-guard")
-            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
-            .env("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/sagemaker-guard")
-            .env("AWS_LAMBDA_LOG_STREAM_NAME", "bench")
-            .stdout(log.try_clone().expect("log"))
-            .stderr(log);
-        let started = Instant::now();
-        let child = command.spawn().expect("start the function");
-        Function { child, started }
-    }
-
-    /// Peak resident set size so far, in MiB.
-    fn peak_rss_mib(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("/proc status");
-        let kib: f64 = status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmHWM:"))
-            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-            .expect("VmHWM");
-        kib / 1024.0
-    }
-}
-
-impl Drop for Function {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn millis(duration: Duration) -> f64 {
@@ -258,13 +213,17 @@ async fn main() {
     let n = options.events;
     let emulator = Emulator::start();
     let approved = format!("{VOLUME_KEY},{OUTPUT_KEY}");
-    let deployment = Deployment::new(
+    let mut deployment = Deployment::new(
         &emulator,
         "enforce",
         &[("SMGUARD_APPROVED_KMS_KEYS", &approved)],
         "smguard-alerts",
     )
     .await;
+    // The audit's report bucket (the guard ignores the setting).
+    let reports = format!("smguard-reports-{}", deployment.account.id);
+    deployment.account.create_bucket(&emulator, &reports);
+    deployment.env.push(("SMGUARD_REPORT_BUCKET", reports));
     let access_key = deployment
         .env
         .iter()
@@ -316,9 +275,10 @@ async fn main() {
     for start in 0..options.starts {
         let api = RuntimeApi::start();
         api.queue(&compliant[start % compliant.len()]);
-        let function = Function::start(
+        let function = FunctionProcess::start(
             &options.binary,
-            &deployment,
+            "sagemaker-guard",
+            &deployment.env,
             &api,
             &scratch.join(format!("cold-{start}.log")),
         );
@@ -332,7 +292,13 @@ async fn main() {
 
     // Warm: one process takes every kind of event in turn.
     let api = RuntimeApi::start();
-    let function = Function::start(&options.binary, &deployment, &api, &scratch.join("warm.log"));
+    let function = FunctionProcess::start(
+        &options.binary,
+        "sagemaker-guard",
+        &deployment.env,
+        &api,
+        &scratch.join("warm.log"),
+    );
     let mut bench = Bench {
         emulator: &emulator,
         api,
@@ -358,6 +324,31 @@ async fn main() {
     let peak_rss = function.peak_rss_mib();
     drop(function);
 
+    // The audit binary: cold starts, each answering an audit of the estate's training jobs.
+    let audit_binary = options.binary.with_file_name("audit");
+    let mut audit_inits = Vec::new();
+    let mut audit_answers = Vec::new();
+    let mut audit_rss: f64 = 0.0;
+    let mut audited = 0;
+    for start in 0..options.starts {
+        let api = RuntimeApi::start();
+        api.queue(r#"{"kinds": ["training_job", "notebook_instance"]}"#);
+        let audit = FunctionProcess::start(
+            &audit_binary,
+            "audit",
+            &deployment.env,
+            &api,
+            &scratch.join(format!("audit-{start}.log")),
+        );
+        let answer = api.answer(Duration::from_secs(300)).expect("the audit answers");
+        assert!(answer.ok, "audit start {start}: {}", answer.body);
+        audit_inits.push(millis(api.first_poll().expect("polled").duration_since(audit.started)));
+        audit_answers.push(millis(answer.answered.duration_since(audit.started)));
+        audit_rss = audit_rss.max(audit.peak_rss_mib());
+        let answer: Value = serde_json::from_str(&answer.body).expect("JSON");
+        audited = answer["summary"]["resources"].as_u64().unwrap_or(0);
+    }
+
     let (init, _, init_max) = spread(inits);
     let (first, _, first_max) = spread(firsts);
     let size = std::fs::metadata(&options.binary)
@@ -372,7 +363,17 @@ async fn main() {
         options.starts
     );
     println!("peak RSS after {} events: {peak_rss:.1} MiB", 8 * n);
-    println!("emulator round trip (DescribeTrainingJob from the harness, median): {round_trip:.1} ms\n");
+    println!("emulator round trip (DescribeTrainingJob from the harness, median): {round_trip:.1} ms");
+    let (audit_init, _, audit_init_max) = spread(audit_inits);
+    let (audit_answer, _, audit_answer_max) = spread(audit_answers);
+    let audit_size = std::fs::metadata(&audit_binary)
+        .map(|m| m.len() as f64 / 1_048_576.0)
+        .unwrap_or(0.0);
+    println!("audit: {} ({audit_size:.1} MiB)", audit_binary.display());
+    println!(
+        "audit cold start ({} starts, median / max): init {audit_init:.1} / {audit_init_max:.1} ms; answer (an audit of {} resources) {audit_answer:.1} / {audit_answer_max:.1} ms; peak RSS {audit_rss:.1} MiB\n",
+        options.starts, audited
+    );
     let width = bench.rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
     println!(
         "{:<width$}  {:>22}  AWS API calls per event",

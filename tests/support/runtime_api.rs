@@ -257,3 +257,59 @@ fn next_event(shared: &Shared) -> Option<(String, String)> {
             .0;
     }
 }
+
+/// A function binary started as Lambda starts it, against a [`RuntimeApi`].
+#[derive(Debug)]
+pub struct FunctionProcess {
+    child: std::process::Child,
+    /// When the process was started (cold start is measured from here).
+    pub started: Instant,
+}
+
+impl FunctionProcess {
+    /// Starts `binary` as function `name` with exactly `env` (and Lambda's own variables),
+    /// its output to `log`.
+    pub fn start(
+        binary: &std::path::Path,
+        name: &str,
+        env: &[(&str, String)],
+        api: &RuntimeApi,
+        log: &std::path::Path,
+    ) -> FunctionProcess {
+        let log = std::fs::File::create(log).expect("function log");
+        let mut command = std::process::Command::new(binary);
+        command
+            .env_clear()
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .env("RUST_LOG", "info")
+            .env("AWS_LAMBDA_RUNTIME_API", &api.address)
+            .env("AWS_LAMBDA_FUNCTION_NAME", name)
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
+            .env("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{name}"))
+            .env("AWS_LAMBDA_LOG_STREAM_NAME", "bench")
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log);
+        let started = Instant::now();
+        let child = command.spawn().expect("start the function");
+        FunctionProcess { child, started }
+    }
+
+    /// Peak resident set size so far (`VmHWM`), in MiB.
+    pub fn peak_rss_mib(&self) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("/proc status");
+        let kib: f64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM");
+        kib / 1024.0
+    }
+}
+
+impl Drop for FunctionProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 use smguard_aws::{AwsGuardInputs, S3Ledger, S3Reports, SageMakerInventory, SageMakerRemediator, SnsNotifier, clients};
-use smguard_engine::audit::{Clock, DEFAULT_CONCURRENCY, PART_BYTES, SelfCheck, Unobserved};
+use smguard_engine::audit::{Clock, DEFAULT_CONCURRENCY, PART_BYTES, SelfCheck, Unobserved, WallClock};
 use smguard_engine::{Audit, AuditPayload, AuditRequest, AuditResult, Responder, parse_kinds, run_id};
 use smguard_policy::config::{self, ConfigError, Settings};
 use smguard_policy::selfcheck::SelfCheckConfig;
@@ -84,7 +84,7 @@ impl Function for AuditFunction {
             Some(budget) if budget < context.deadline => (budget, 0),
             Some(_) | None => (context.deadline, RESERVE_MS),
         };
-        let clock = InvocationClock {
+        let clock = WallClock {
             deadline_ms: Some(deadline_ms),
         };
         tracing::info!(
@@ -144,21 +144,4 @@ fn log(result: &AuditResult) {
         report = summary.report,
         "audit"
     );
-}
-
-/// The wall clock, and the invocation's deadline (or the request's time budget, if sooner).
-struct InvocationClock {
-    deadline_ms: Option<u64>,
-}
-
-impl Clock for InvocationClock {
-    fn now_ms(&self) -> u64 {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-    }
-
-    fn deadline_ms(&self) -> Option<u64> {
-        self.deadline_ms
-    }
 }

@@ -6,12 +6,11 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use indicatif::{ProgressBar, ProgressStyle};
 use smguard_aws::{AwsGuardInputs, S3Ledger, SageMakerInventory, SageMakerRemediator, SnsNotifier, clients};
-use smguard_engine::audit::{Clock, Observer, SelfCheck};
+use smguard_engine::audit::{Clock, Observer, SelfCheck, WallClock};
 use smguard_engine::{Audit, AuditRequest, AuditResult, PortError, ReportLine, ReportSink, Responder, Summary, run_id};
 use smguard_policy::ResourceKind;
 
@@ -115,13 +114,13 @@ async fn audit_region(
         reserve_ms: 0,
         part_bytes: smguard_engine::audit::PART_BYTES,
     };
-    let now = SystemClock.now_ms() / 1000;
+    let now = WallClock::default().now_ms() / 1000;
     let request = AuditRequest {
         run_id: run_id(now, &format!("{:08x}", std::process::id())),
         kinds: invocation.kinds.clone(),
         respond: invocation.response.is_some(),
     };
-    let result = audit.start(request, &SystemClock, &progress).await;
+    let result = audit.start(request, &WallClock::default(), &progress).await;
     progress.bar.finish_and_clear();
     match result? {
         AuditResult::Complete { summary } => Ok(summary),
@@ -216,20 +215,6 @@ fn table(summary: &Summary, region: &str) -> String {
         summary.report
     );
     out
-}
-
-struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now_ms(&self) -> u64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-    }
-
-    fn deadline_ms(&self) -> Option<u64> {
-        None
-    }
 }
 
 /// A spinner on a terminal (indicatif draws nothing when stderr is not one).

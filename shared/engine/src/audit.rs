@@ -53,6 +53,24 @@ pub trait Observer: Send + Sync {
     fn examined(&self, _line: &ReportLine) {}
 }
 
+/// The system clock, with the deadline of the invocation (or none).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WallClock {
+    pub deadline_ms: Option<u64>,
+}
+
+impl Clock for WallClock {
+    fn now_ms(&self) -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    }
+
+    fn deadline_ms(&self) -> Option<u64> {
+        self.deadline_ms
+    }
+}
+
 /// Observes nothing.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Unobserved;
