@@ -9,7 +9,7 @@
 //! - the describe floor: this process, with the same SDK and release build, listing both kinds and
 //!   describing every resource at the same concurrency, without reading or evaluating anything.
 //!
-//! Last line per size:
+//! N is the number of notebooks and of training jobs: 2N resources. Last line per size:
 //! `audit N=<n>: <wall> s, <r> requests per resource, <x>x the describe floor, peak RSS <m> MiB`.
 //!
 //!     smguard-bench-audit [--sizes 1000,10000] [--concurrency 8]
@@ -220,16 +220,15 @@ async fn main() {
         assert_eq!(described, 2 * n);
         let floor = floor.as_secs_f64();
         eprintln!(
-            "N={n}: audit {wall:.1} s ({requests} requests, {} report parts), floor {floor:.1} s",
+            "N={n}: audit {wall:.1} s ({requests} requests, {} by its own count), floor {floor:.1} s",
             summary["summary"]["api_calls"]
         );
         let line = format!(
-            "audit N={}: {wall:.1} s, {:.3} requests per resource, {:.2}x the describe floor, peak RSS {peak_rss:.1} MiB",
-            2 * n,
+            "audit N={n}: {wall:.1} s, {:.3} requests per resource, {:.2}x the describe floor, peak RSS {peak_rss:.1} MiB",
             requests as f64 / resources as f64,
             wall / floor
         );
-        println!("{line}");
+        eprintln!("{line}");
         lines.push(line);
     }
     emulator.stop_and_clean();
