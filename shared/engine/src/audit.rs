@@ -739,13 +739,6 @@ impl Audit<'_> {
 }
 
 fn report_line(kind: ResourceKind, name: String, arn: Option<String>, decision: &Decision) -> ReportLine {
-    let mut undetermined: Vec<String> = Vec::new();
-    for field in &decision.evaluation.undetermined {
-        let field = field.field.to_string();
-        if !undetermined.contains(&field) {
-            undetermined.push(field);
-        }
-    }
     ReportLine {
         kind,
         name,
@@ -763,7 +756,7 @@ fn report_line(kind: ResourceKind, name: String, arn: Option<String>, decision: 
                 reason: f.reason.clone(),
             })
             .collect(),
-        undetermined,
+        undetermined: crate::respond::undetermined_fields(decision),
         planned: decision
             .response
             .iter()
