@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use futures_util::stream;
 use smguard_tests::emulator::{Emulator, TestAccount, workspace};
-use smguard_tests::estate::{create_notebook, create_open_training_job};
+use smguard_tests::estate::{notebook_request, open_training_job_request};
 use smguard_tests::runtime_api::{FunctionProcess, RuntimeApi};
 use smguard_tests::stage::Deployment;
 
@@ -68,12 +68,20 @@ fn usage(problem: &str) -> ! {
     std::process::exit(2);
 }
 
-/// Creates `n` notebooks and `n` training jobs, 16 at a time.
+/// Creates `n` notebooks and `n` training jobs, 16 at a time, through one client (a client per
+/// call costs a configuration load and new connections each time).
 async fn seed(account: &TestAccount, n: usize) {
+    let sm = &account.sagemaker().await;
     stream::iter(0..n)
         .map(|i| async move {
-            create_notebook(account, &format!("notebook-{i:05}")).await;
-            create_open_training_job(account, &format!("job-{i:05}")).await;
+            notebook_request(sm, &format!("notebook-{i:05}"))
+                .send()
+                .await
+                .expect("CreateNotebookInstance");
+            open_training_job_request(sm, &format!("job-{i:05}"))
+                .send()
+                .await
+                .expect("CreateTrainingJob");
         })
         .buffer_unordered(16)
         .collect::<Vec<()>>()

@@ -434,6 +434,22 @@ class TrailTest(EmulatorTest):
         self.assertIsInstance(change["detail"]["CreationTime"], int, "epoch milliseconds, as SageMaker sends them")
 
 
+    def test_a_disabled_rule_delivers_nothing_until_enabled_again(self) -> None:
+        events, sqs, sm = self.client("events"), self.client("sqs"), self.client("sagemaker")
+        queue = sqs.create_queue(QueueName="q")["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        pattern = {"source": ["aws.sagemaker"], "detail-type": ["AWS API Call via CloudTrail"]}
+        events.put_rule(Name="r", EventPattern=json.dumps(pattern))
+        events.put_targets(Rule="r", Targets=[{"Id": "q", "Arn": queue_arn}])
+        events.disable_rule(Name="r")
+        sm.create_notebook_instance(NotebookInstanceName="unseen", InstanceType="ml.t3.medium", RoleArn=ROLE)
+        self.assertEqual(sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", []), [])
+        events.enable_rule(Name="r")
+        sm.create_notebook_instance(NotebookInstanceName="seen", InstanceType="ml.t3.medium", RoleArn=ROLE)
+        messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
+        names = [json.loads(m["Body"])["detail"]["requestParameters"]["notebookInstanceName"] for m in messages]
+        self.assertEqual(names, ["seen"])
+
 class RequestLogTest(EmulatorTest):
     def test_each_callers_calls_are_logged_by_service_and_operation(self) -> None:
         caller = f"AKIA{uuid.uuid4().hex[:16].upper()}"

@@ -1,6 +1,7 @@
 //! Small SageMaker estates for tests and the demo: resources created through the SDK as a data
 //! scientist would, non-compliant unless said otherwise (no VPC, no customer keys).
 
+use aws_sdk_sagemaker::operation::create_notebook_instance::builders::CreateNotebookInstanceFluentBuilder;
 use aws_sdk_sagemaker::operation::create_training_job::builders::CreateTrainingJobFluentBuilder;
 use aws_sdk_sagemaker::types::*;
 use smguard_policy::ResourceKind;
@@ -12,16 +13,19 @@ use crate::emulator::{Emulator, TestAccount};
 pub const ROLE: &str = "arn:aws-us-gov:iam::111122223333:role/service-role/ml";
 
 pub async fn create_notebook(account: &TestAccount, name: &str) {
-    account
-        .sagemaker()
-        .await
-        .create_notebook_instance()
-        .notebook_instance_name(name)
-        .instance_type(aws_sdk_sagemaker::types::InstanceType::MlT3Medium)
-        .role_arn(ROLE)
+    notebook_request(&account.sagemaker().await, name)
         .send()
         .await
         .expect("CreateNotebookInstance");
+}
+
+/// The CreateNotebookInstance request `create_notebook` sends, on a given client (a benchmark
+/// seeding thousands reuses one client and its connections).
+pub fn notebook_request(sm: &aws_sdk_sagemaker::Client, name: &str) -> CreateNotebookInstanceFluentBuilder {
+    sm.create_notebook_instance()
+        .notebook_instance_name(name)
+        .instance_type(aws_sdk_sagemaker::types::InstanceType::MlT3Medium)
+        .role_arn(ROLE)
 }
 
 /// One running job of every kind; names equal kind names.
@@ -244,24 +248,25 @@ pub async fn create_jobs(account: &TestAccount) -> Vec<(ResourceKind, &'static s
 
 /// A training job outside any VPC, with no customer keys.
 pub async fn create_open_training_job(account: &TestAccount, name: &str) {
-    training_job(account, name, None, None)
-        .await
+    training_job(&account.sagemaker().await, name, None, None)
         .send()
         .await
         .expect("CreateTrainingJob");
 }
 
+/// The CreateTrainingJob request `create_open_training_job` sends, on a given client.
+pub fn open_training_job_request(sm: &aws_sdk_sagemaker::Client, name: &str) -> CreateTrainingJobFluentBuilder {
+    training_job(sm, name, None, None)
+}
+
 /// A CreateTrainingJob request with only what SageMaker requires, plus the given keys.
-async fn training_job(
-    account: &TestAccount,
+fn training_job(
+    sm: &aws_sdk_sagemaker::Client,
     name: &str,
     volume_key: Option<&str>,
     output_key: Option<&str>,
 ) -> CreateTrainingJobFluentBuilder {
-    account
-        .sagemaker()
-        .await
-        .create_training_job()
+    sm.create_training_job()
         .training_job_name(name)
         .role_arn(ROLE)
         .algorithm_specification(
@@ -346,8 +351,7 @@ pub async fn create_public_domain(account: &TestAccount, name: &str) -> String {
 
 /// A training job that meets every rule with `keys` approved (VPC, customer keys, isolation).
 pub async fn create_compliant_training_job(account: &TestAccount, name: &str, volume_key: &str, output_key: &str) {
-    training_job(account, name, Some(volume_key), Some(output_key))
-        .await
+    training_job(&account.sagemaker().await, name, Some(volume_key), Some(output_key))
         .vpc_config(
             VpcConfig::builder()
                 .subnets("subnet-0a1b2c3d4e5f60718")

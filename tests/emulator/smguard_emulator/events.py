@@ -66,3 +66,18 @@ def put(account: str, region: str, source: str, detail_type: str, detail: Any, r
 
 def install() -> None:
     EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE = AWS_ENVELOPE
+
+    # moto delivers through every rule whatever its state; EventBridge delivers nothing through a
+    # DISABLED rule (DisableRule: "the rule will not match any events"). smguard's self-check and
+    # the trail guard depend on that, and a benchmark that disables the guard's rules while
+    # seeding must not fill their queue.
+    from moto.events.models import Rule
+
+    send_to_targets = Rule.send_to_targets
+
+    def send_when_enabled(self: Any, *args: Any, **kwargs: Any) -> None:
+        if self.state == "DISABLED":
+            return
+        send_to_targets(self, *args, **kwargs)
+
+    Rule.send_to_targets = send_when_enabled
