@@ -295,6 +295,7 @@ fn alert(account: &str) -> Alert {
                 "arn:aws-us-gov:sagemaker:{REGION}:{account}:notebook-instance/quick-look"
             )),
         }),
+        object: None,
         findings: vec![AlertFinding {
             rule: RuleId::NoDirectInternet,
             severity: Severity::High,
@@ -317,10 +318,12 @@ fn alert(account: &str) -> Alert {
                 result: ActionResult::Deferred {
                     until: "it is InService".into(),
                 },
+                detail: None,
             },
             ActionTaken {
                 action: Action::Alert,
                 result: ActionResult::Done,
+                detail: None,
             },
         ],
     }

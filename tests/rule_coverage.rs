@@ -15,6 +15,7 @@ use smguard_policy::event::{evaluated_api_calls, evaluated_state_changes};
 use smguard_policy::kind::api_call;
 use smguard_policy::model::Scope;
 use smguard_policy::rules::catalogue;
+use smguard_policy::s3::WriteCall;
 use smguard_policy::{Decision, RuleId, assess};
 use smguard_tests::cases;
 
@@ -131,7 +132,26 @@ fn every_evaluated_state_change_has_a_compliant_and_a_non_compliant_fixture() {
 #[test]
 fn every_rule_applies_to_some_api() {
     let covered: BTreeSet<RuleId> = evaluated_api_calls().into_iter().flat_map(applicable_rules).collect();
-    for rule in catalogue() {
+    for rule in catalogue().filter(|rule| !rule.judges_writes()) {
         assert!(covered.contains(&rule.id), "`{}` applies to no evaluated API", rule.id);
     }
+}
+
+/// The rules over S3 writes judge every write call: each is shown violating and satisfying them.
+#[test]
+fn every_write_rule_and_write_call_has_a_violating_and_a_compliant_fixture() {
+    let by_name = decisions_by_event_name();
+    let mut gaps = Vec::new();
+    for rule in catalogue().filter(|rule| rule.judges_writes()) {
+        for call in WriteCall::ALL {
+            let decisions = by_name.get(call.as_str()).map(Vec::as_slice).unwrap_or_default();
+            if !decisions.iter().any(|(_, d)| fails(d, rule.id)) {
+                gaps.push(format!("{call}: no fixture violates `{}`", rule.id));
+            }
+            if !decisions.iter().any(|(_, d)| passes(d, rule.id)) {
+                gaps.push(format!("{call}: no fixture satisfies `{}`", rule.id));
+            }
+        }
+    }
+    assert!(gaps.is_empty(), "missing fixtures:\n{}", gaps.join("\n"));
 }

@@ -31,7 +31,7 @@ pub fn notebook_request(sm: &aws_sdk_sagemaker::Client, name: &str) -> CreateNot
 /// One running job of every kind; names equal kind names.
 pub async fn create_jobs(account: &TestAccount) -> Vec<(ResourceKind, &'static str)> {
     let sm = account.sagemaker().await;
-    let output = || OutputDataConfig::builder().s3_output_path("s3://bucket/out").build();
+    let output = || OutputDataConfig::builder().s3_output_path("s3://ml-platform-model-output-111122223333/out").build();
     let resources = || {
         ResourceConfig::builder()
             .instance_type(TrainingInstanceType::MlM5Large)
@@ -76,14 +76,14 @@ pub async fn create_jobs(account: &TestAccount) -> Vec<(ResourceKind, &'static s
                         .s3_data_source(
                             TransformS3DataSource::builder()
                                 .s3_data_type(S3DataType::S3Prefix)
-                                .s3_uri("s3://bucket/in")
+                                .s3_uri("s3://ml-platform-model-output-111122223333/in")
                                 .build(),
                         )
                         .build(),
                 )
                 .build(),
         )
-        .transform_output(TransformOutput::builder().s3_output_path("s3://bucket/out").build())
+        .transform_output(TransformOutput::builder().s3_output_path("s3://ml-platform-model-output-111122223333/out").build())
         .transform_resources(
             TransformResources::builder()
                 .instance_type(TransformInstanceType::MlM5Large)
@@ -128,13 +128,13 @@ pub async fn create_jobs(account: &TestAccount) -> Vec<(ResourceKind, &'static s
         .role_arn(ROLE)
         .input_config(
             InputConfig::builder()
-                .s3_uri("s3://bucket/m.tar.gz")
+                .s3_uri("s3://ml-platform-model-output-111122223333/m.tar.gz")
                 .framework(Framework::Xgboost)
                 .build(),
         )
         .output_config(
             OutputConfig::builder()
-                .s3_output_location("s3://bucket/c")
+                .s3_output_location("s3://ml-platform-model-output-111122223333/c")
                 .target_device(TargetDevice::MlC5)
                 .build(),
         )
@@ -144,7 +144,7 @@ pub async fn create_jobs(account: &TestAccount) -> Vec<(ResourceKind, &'static s
         .expect("CreateCompilationJob");
     let automl_output = || {
         AutoMlOutputDataConfig::builder()
-            .s3_output_path("s3://bucket/out")
+            .s3_output_path("s3://ml-platform-model-output-111122223333/out")
             .build()
     };
     let s3_source = || {
@@ -152,7 +152,7 @@ pub async fn create_jobs(account: &TestAccount) -> Vec<(ResourceKind, &'static s
             .s3_data_source(
                 AutoMls3DataSource::builder()
                     .s3_data_type(AutoMls3DataType::S3Prefix)
-                    .s3_uri("s3://bucket/in")
+                    .s3_uri("s3://ml-platform-model-output-111122223333/in")
                     .build(),
             )
             .build()
@@ -201,7 +201,7 @@ pub async fn create_jobs(account: &TestAccount) -> Vec<(ResourceKind, &'static s
                     LabelingJobDataSource::builder()
                         .s3_data_source(
                             LabelingJobS3DataSource::builder()
-                                .manifest_s3_uri("s3://bucket/m")
+                                .manifest_s3_uri("s3://ml-platform-model-output-111122223333/m")
                                 .build(),
                         )
                         .build(),
@@ -210,13 +210,13 @@ pub async fn create_jobs(account: &TestAccount) -> Vec<(ResourceKind, &'static s
         )
         .output_config(
             LabelingJobOutputConfig::builder()
-                .s3_output_path("s3://bucket/out")
+                .s3_output_path("s3://ml-platform-model-output-111122223333/out")
                 .build(),
         )
         .human_task_config(
             HumanTaskConfig::builder()
                 .workteam_arn("arn:aws-us-gov:sagemaker:us-gov-west-1:111122223333:workteam/private-crowd/t")
-                .ui_config(UiConfig::builder().ui_template_s3_uri("s3://bucket/t").build())
+                .ui_config(UiConfig::builder().ui_template_s3_uri("s3://ml-platform-model-output-111122223333/t").build())
                 .pre_human_task_lambda_arn("arn:aws-us-gov:lambda:us-gov-west-1:111122223333:function:pre")
                 .task_title("t")
                 .task_description("d")
@@ -277,7 +277,7 @@ fn training_job(
         )
         .output_data_config(
             OutputDataConfig::builder()
-                .s3_output_path("s3://bucket/out")
+                .s3_output_path("s3://ml-platform-model-output-111122223333/out")
                 .set_kms_key_id(output_key.map(str::to_owned))
                 .build(),
         )
@@ -303,7 +303,7 @@ pub async fn create_open_model(account: &TestAccount, name: &str) {
         .primary_container(
             ContainerDefinition::builder()
                 .image("img")
-                .model_data_url("s3://bucket/m.tar.gz")
+                .model_data_url("s3://ml-platform-model-output-111122223333/m.tar.gz")
                 .build(),
         )
         .send()

@@ -101,7 +101,8 @@ impl Function for AuditFunction {
             reports: &self.reports,
             notifier: Some(&self.notifier),
             responder: Some(Responder {
-                remediator: &self.remediator,
+                remediator: Some(&self.remediator),
+                objects: None,
                 notifier: &self.notifier,
                 ledger: &self.ledger,
                 mode: self.config.mode,

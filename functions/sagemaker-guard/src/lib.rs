@@ -42,8 +42,9 @@ impl Function for SageMakerGuard {
     async fn handle(&'static self, event: Box<RawValue>, _context: Context) -> Result<Report, Failure> {
         let guard = Guard {
             ports: Ports {
-                inventory: &self.inventory,
-                remediator: &self.remediator,
+                inventory: Some(&self.inventory),
+                remediator: Some(&self.remediator),
+                objects: None,
                 notifier: &self.notifier,
                 ledger: &self.ledger,
             },

@@ -191,6 +191,7 @@ async fn a_throttled_publish_is_retried() {
         account: None,
         region: None,
         resource: None,
+        object: None,
         findings: Vec::new(),
         undetermined: Vec::new(),
         reason: Some("`CreateModel` has no `requestParameters`".into()),

@@ -58,6 +58,14 @@ pub struct EvaluateArgs {
     /// `notebook.lifecycle-config-approved`.
     #[arg(long, value_name = "A,B")]
     pub approved_lifecycle_configs: Option<String>,
+    /// SageMaker execution roles (role ARNs, `*` allowed in the role part), comma-separated: whose
+    /// S3 writes `data.upload-location-approved` judges.
+    #[arg(long, value_name = "ARN1,ARN2")]
+    pub sagemaker_roles: Option<String>,
+    /// Where SageMaker may write (`s3://bucket` or `s3://bucket/prefix/`), comma-separated: turns
+    /// on the `data.*` rules.
+    #[arg(long, value_name = "S3URI1,S3URI2")]
+    pub approved_output_locations: Option<String>,
     /// Set a rule to enforce, report or off (repeatable).
     #[arg(long = "control", value_name = "RULE=MODE")]
     pub controls: Vec<String>,
@@ -206,6 +214,12 @@ impl EvaluateArgs {
         }
         if let Some(names) = self.approved_lifecycle_configs {
             settings.set(APPROVED_LIFECYCLE_CONFIGS, names);
+        }
+        if let Some(roles) = self.sagemaker_roles {
+            settings.set(config::SAGEMAKER_ROLE_ARNS, roles);
+        }
+        if let Some(locations) = self.approved_output_locations {
+            settings.set(config::APPROVED_OUTPUT_LOCATIONS, locations);
         }
         merge_controls(&mut settings, self.controls);
         settings.reject_unknown(config::KNOWN_KEYS).map_err(|e| e.to_string())?;

@@ -48,6 +48,37 @@ fn options_override_the_environment() {
 }
 
 #[test]
+fn the_data_options_set_roles_and_locations() {
+    let request = evaluate(
+        &[
+            "evaluate",
+            "--sagemaker-roles",
+            "arn:aws-us-gov:iam::111122223333:role/service-role/AmazonSageMaker-*",
+            "--approved-output-locations=s3://model-out/approved/",
+            "x.json",
+        ],
+        &[(config::APPROVED_OUTPUT_LOCATIONS, "s3://other-bucket")],
+    )
+    .unwrap();
+    assert!(
+        request
+            .config
+            .is_sagemaker_role("arn:aws-us-gov:iam::111122223333:role/service-role/AmazonSageMaker-Exec")
+    );
+    let locations: Vec<String> = request
+        .config
+        .approved_output_locations
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        locations,
+        vec!["s3://model-out/approved/"],
+        "the option replaces the environment's"
+    );
+}
+
+#[test]
 fn usage_errors_say_what_is_wrong() {
     for (list, expected) in [
         (&["evaluate"][..], "required arguments were not provided"),
@@ -64,6 +95,19 @@ fn usage_errors_say_what_is_wrong() {
         (
             &["evaluate", "--approved-kms-keys", "arn:aws:s3:::b", "x"][..],
             "is not a KMS key ID",
+        ),
+        (
+            &["evaluate", "--approved-output-locations", "model-out/approved", "x"][..],
+            "invalid `SMGUARD_APPROVED_OUTPUT_LOCATIONS`: `model-out/approved` is not an `s3://bucket`",
+        ),
+        (
+            &[
+                "evaluate",
+                "--sagemaker-roles",
+                "arn:aws-us-gov:iam::111122223333:user/x",
+                "x",
+            ][..],
+            "invalid `SMGUARD_SAGEMAKER_ROLE_ARNS`: `arn:aws-us-gov:iam::111122223333:user/x` is not an IAM role ARN",
         ),
         (&["audit"][..], "Audit(AuditArgs"),
         (&["frobnicate"][..], "unrecognized subcommand 'frobnicate'"),

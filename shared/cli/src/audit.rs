@@ -104,7 +104,8 @@ async fn audit_region(
         reports: sink,
         notifier: responding.as_ref().map(|(notifier, _, _)| notifier as _),
         responder: responding.as_ref().map(|(notifier, ledger, mode)| Responder {
-            remediator: &remediator,
+            remediator: Some(&remediator),
+            objects: None,
             notifier,
             ledger,
             mode: *mode,

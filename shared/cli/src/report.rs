@@ -22,6 +22,8 @@ struct Line<'a> {
     event_name: Option<&'a str>,
     outcome: Outcome,
     resource: Option<ResourceSummary<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    object: Option<ObjectSummary<'a>>,
     findings: Vec<FindingLine<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     undetermined: Vec<&'a Undetermined>,
@@ -35,6 +37,18 @@ struct ResourceSummary<'a> {
     kind: ResourceKind,
     name: &'a str,
     arn: Option<&'a str>,
+}
+
+/// The S3 write an event records.
+#[derive(Serialize)]
+struct ObjectSummary<'a> {
+    call: &'a str,
+    uri: String,
+    /// The bucket owner's account, when the record says it.
+    bucket_owner: Option<&'a str>,
+    own_bucket: bool,
+    /// The role behind the writing session.
+    role: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -74,6 +88,13 @@ fn line<'a>(file: &Path, index: usize, decision: &'a Decision) -> Line<'a> {
             name: &r.name,
             arn: r.arn.as_deref(),
         }),
+        object: decision.write.as_ref().map(|w| ObjectSummary {
+            call: w.call.as_str(),
+            uri: w.uri(),
+            bucket_owner: w.bucket_owner.as_deref(),
+            own_bucket: w.bucket_is_own(),
+            role: w.caller.session_issuer_arn.as_deref(),
+        }),
         findings: decision.evaluation.findings.iter().map(FindingLine::from).collect(),
         undetermined: decision.evaluation.undetermined.iter().collect(),
         response: &decision.response,
@@ -91,6 +112,8 @@ struct Summary {
     rules: BTreeMap<RuleId, usize>,
     /// Evaluated events of each kind, by outcome.
     kinds: BTreeMap<ResourceKind, BTreeMap<&'static str, usize>>,
+    /// Evaluated S3 writes, by outcome.
+    writes: BTreeMap<&'static str, usize>,
 }
 
 impl Summary {
@@ -103,6 +126,9 @@ impl Summary {
         }
         if let Some(resource) = &decision.resource {
             *self.kinds.entry(resource.kind).or_default().entry(outcome).or_default() += 1;
+        }
+        if decision.write.is_some() {
+            *self.writes.entry(outcome).or_default() += 1;
         }
     }
 
@@ -120,6 +146,9 @@ impl Summary {
             for (outcome, n) in outcomes {
                 *mine.entry(outcome).or_default() += n;
             }
+        }
+        for (outcome, n) in other.writes {
+            *self.writes.entry(outcome).or_default() += n;
         }
     }
 
@@ -141,14 +170,18 @@ impl Summary {
         .map(|o| format!("{} {}", self.outcomes.get(o.as_str()).copied().unwrap_or(0), o.as_str()))
         .collect::<Vec<_>>();
         let rules = self.rules.iter().map(|(rule, n)| format!("{rule} {n}")).collect();
-        let kinds = self
+        let counted = |name: &str, outcomes: &BTreeMap<&'static str, usize>| {
+            let by: Vec<String> = outcomes.iter().map(|(o, n)| format!("{o} {n}")).collect();
+            format!("{name} {} ({})", outcomes.values().sum::<usize>(), by.join(", "))
+        };
+        let mut kinds: Vec<String> = self
             .kinds
             .iter()
-            .map(|(kind, outcomes)| {
-                let by: Vec<String> = outcomes.iter().map(|(o, n)| format!("{o} {n}")).collect();
-                format!("{kind} {} ({})", outcomes.values().sum::<usize>(), by.join(", "))
-            })
+            .map(|(kind, outcomes)| counted(kind.as_str(), outcomes))
             .collect();
+        if !self.writes.is_empty() {
+            kinds.push(counted("s3_write", &self.writes));
+        }
         let _ = writeln!(
             err,
             "smguard: {} events in {} files: {}\nsmguard: failed rules: {}\nsmguard: evaluated kinds: {}",
@@ -276,13 +309,18 @@ pub fn rules(out: &mut impl Write) -> u8 {
     let mut text = String::from("| rule | severity | default | fails when | applies to |\n|---|---|---|---|---|\n");
     for rule in catalogue() {
         let kinds: Vec<&str> = rule.applies_to().iter().map(|k| k.as_str()).collect();
+        let applies_to = if rule.judges_writes() {
+            "S3 object writes (`PutObject`, `CopyObject`, `PostObject`, multipart uploads)".to_owned()
+        } else {
+            kinds.join(", ")
+        };
         text.push_str(&format!(
             "| `{}` | {} | {} | {} | {} |\n",
             rule.id,
             rule.severity.as_str(),
             rule.default_mode.as_str(),
             rule.fails_when,
-            kinds.join(", ")
+            applies_to
         ));
     }
     match out.write_all(text.as_bytes()) {

@@ -34,6 +34,28 @@ pub struct AlertResource {
     pub arn: Option<String>,
 }
 
+/// The S3 object write an alert is about (upload guard).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AlertObject {
+    /// `s3://bucket/key`.
+    pub uri: String,
+    pub bucket: String,
+    pub key: String,
+    /// The bucket owner's account; `None` when the record does not say.
+    pub bucket_owner: Option<String>,
+    /// Whether the bucket belongs to the account the write was made from.
+    pub own_bucket: bool,
+    pub version_id: Option<String>,
+    pub upload_id: Option<String>,
+    pub bytes: Option<u64>,
+    /// The role behind the session (`sessionIssuer.arn`) and the session's name.
+    pub role: Option<String>,
+    pub session_name: Option<String>,
+    pub vpc_endpoint_id: Option<String>,
+    /// `x-amz-copy-source` of a copy.
+    pub copy_source: Option<String>,
+}
+
 /// A failed rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AlertFinding {
@@ -110,12 +132,27 @@ impl ActionResult {
 pub struct ActionTaken {
     pub action: Action,
     pub result: ActionResult,
+    /// What the action left where (`evidence at s3://…`, `aborted upload …`), when it says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 impl ActionTaken {
+    pub fn new(action: Action, result: ActionResult) -> ActionTaken {
+        ActionTaken {
+            action,
+            result,
+            detail: None,
+        }
+    }
+
     /// "stopped", "deferred until InService", "already stopped (Stopped)", "failed: access denied".
     pub fn describe(&self) -> String {
         let result = self.result_text();
+        let result = match &self.detail {
+            Some(detail) => format!("{result}: {detail}"),
+            None => result,
+        };
         if self.result == ActionResult::WouldHaveDone {
             format!("{result} (dry run)")
         } else {
@@ -125,7 +162,7 @@ impl ActionTaken {
 
     /// The result without the dry-run mark (a subject says "dry-run" in its prefix).
     fn result_text(&self) -> String {
-        let (verb, done) = verbs(self.action);
+        let (verb, done, _) = verbs(self.action);
         match &self.result {
             ActionResult::Done => done.to_owned(),
             ActionResult::WouldHaveDone if self.action.verb() == Verb::StopWhenReady => {
@@ -133,21 +170,30 @@ impl ActionTaken {
             }
             ActionResult::WouldHaveDone => format!("would have {done}"),
             ActionResult::Deferred { until } => format!("deferred: will {verb} when {until}"),
-            ActionResult::AlreadyDone { status } => format!("already {} ({status})", already(status)),
+            ActionResult::AlreadyDone { status } => match self.action.verb() {
+                Verb::Stop | Verb::StopWhenReady => format!("already {} ({status})", already(status)),
+                Verb::Quarantine | Verb::Abort | Verb::Revoke | Verb::Delete | Verb::Alert => {
+                    format!("already done ({status})")
+                }
+            },
             ActionResult::NotYetPossible { status } => format!("not yet possible while {status}: will retry"),
             ActionResult::AlreadyGone => "already gone".to_owned(),
             ActionResult::Failed { reason, .. } => format!("remediation failed: {reason}"),
         }
     }
 
-    /// A token for filter policies: `stopped`, `deleted`, `deferred`, `already_stopped`,
-    /// `already_gone`, `not_yet_possible`, `dry_run`, `failed`.
+    /// A token for filter policies: `stopped`, `deleted`, `quarantined`, `aborted`,
+    /// `sessions_revoked`, `deferred`, `already_stopped`, `already_done`, `already_gone`,
+    /// `not_yet_possible`, `dry_run`, `failed`.
     pub fn token(&self) -> &'static str {
         match &self.result {
-            ActionResult::Done => verbs(self.action).1,
+            ActionResult::Done => verbs(self.action).2,
             ActionResult::WouldHaveDone => "dry_run",
             ActionResult::Deferred { .. } => "deferred",
-            ActionResult::AlreadyDone { .. } => "already_stopped",
+            ActionResult::AlreadyDone { .. } => match self.action.verb() {
+                Verb::Stop | Verb::StopWhenReady => "already_stopped",
+                Verb::Quarantine | Verb::Abort | Verb::Revoke | Verb::Delete | Verb::Alert => "already_done",
+            },
             ActionResult::NotYetPossible { .. } => "not_yet_possible",
             ActionResult::AlreadyGone => "already_gone",
             ActionResult::Failed { .. } => "failed",
@@ -155,11 +201,19 @@ impl ActionTaken {
     }
 }
 
-fn verbs(action: Action) -> (&'static str, &'static str) {
+/// The action's verb, its past participle, and its token.
+fn verbs(action: Action) -> (&'static str, &'static str, &'static str) {
     match action.verb() {
-        Verb::Delete => ("delete", "deleted"),
-        Verb::Alert => ("alert", "alerted"),
-        Verb::Stop | Verb::StopWhenReady => ("stop", "stopped"),
+        Verb::Delete => ("delete", "deleted", "deleted"),
+        Verb::Alert => ("alert", "alerted", "alerted"),
+        Verb::Stop | Verb::StopWhenReady => ("stop", "stopped", "stopped"),
+        Verb::Quarantine => ("quarantine", "quarantined", "quarantined"),
+        Verb::Abort => ("abort", "aborted", "aborted"),
+        Verb::Revoke => (
+            "revoke the role's sessions",
+            "revoked the role's sessions",
+            "sessions_revoked",
+        ),
     }
 }
 
@@ -181,6 +235,9 @@ pub struct Alert {
     pub account: Option<String>,
     pub region: Option<String>,
     pub resource: Option<AlertResource>,
+    /// The S3 write, for the upload guard's alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<AlertObject>,
     pub findings: Vec<AlertFinding>,
     /// Fields the event did not carry (for `unevaluable`).
     pub undetermined: Vec<String>,
@@ -204,6 +261,9 @@ impl Alert {
     }
 
     fn what(&self) -> String {
+        if let Some(object) = &self.object {
+            return format!("S3 write {}", object.uri);
+        }
         match &self.resource {
             Some(resource) => format!("{} {}", resource.kind.display_name(), resource.name),
             None => format!(
@@ -282,6 +342,26 @@ impl Alert {
             );
             field(&mut text, "ARN:", resource.arn.as_deref());
         }
+        if let Some(object) = &self.object {
+            field(&mut text, "Object:", Some(&object.uri));
+            let owner = match (&object.bucket_owner, object.own_bucket) {
+                (Some(owner), true) => format!("{owner} (this account)"),
+                (Some(owner), false) => format!("{owner} (ANOTHER ACCOUNT)"),
+                (None, _) => "unknown (the record does not say)".to_owned(),
+            };
+            field(&mut text, "Owner:", Some(&owner));
+            field(
+                &mut text,
+                "Size:",
+                object.bytes.map(|b| format!("{b} bytes")).as_deref(),
+            );
+            field(&mut text, "Version:", object.version_id.as_deref());
+            field(&mut text, "Upload:", object.upload_id.as_deref());
+            field(&mut text, "Copy of:", object.copy_source.as_deref());
+            field(&mut text, "Role:", object.role.as_deref());
+            field(&mut text, "Session:", object.session_name.as_deref());
+            field(&mut text, "Endpoint:", object.vpc_endpoint_id.as_deref());
+        }
         field(&mut text, "Account:", self.account.as_deref());
         field(&mut text, "Region:", self.region.as_deref());
         field(&mut text, "Call:", self.event_name.as_deref());
@@ -359,6 +439,17 @@ impl Alert {
         if let Some(resource) = &self.resource {
             attributes.push(MessageAttribute::string("resource_kind", resource.kind.as_str()));
         }
+        if let Some(object) = &self.object {
+            attributes.push(MessageAttribute::string("resource_kind", "s3_object"));
+            attributes.push(MessageAttribute::string(
+                "bucket_owner",
+                if object.own_bucket {
+                    "this_account"
+                } else {
+                    "other_account"
+                },
+            ));
+        }
         if let Some(account) = self.account.as_deref().filter(|a| !a.is_empty()) {
             attributes.push(MessageAttribute::string("account", account));
         }
@@ -427,6 +518,7 @@ pub(crate) mod tests_support {
                 name: "exfil-train-07".into(),
                 arn: Some("arn:aws-us-gov:sagemaker:us-gov-west-1:111122223333:training-job/exfil-train-07".into()),
             }),
+            object: None,
             findings: vec![
                 AlertFinding {
                     rule: RuleId::VpcRequired,
@@ -455,10 +547,12 @@ pub(crate) mod tests_support {
                 ActionTaken {
                     action: Action::Stop(ResourceKind::TrainingJob),
                     result: ActionResult::Done,
+                    detail: None,
                 },
                 ActionTaken {
                     action: Action::Alert,
                     result: ActionResult::Done,
+                    detail: None,
                 },
             ],
         }

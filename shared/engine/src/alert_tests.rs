@@ -25,6 +25,7 @@ fn a_long_action_is_shortened_before_the_resource_name() {
     deferred.actions[0] = ActionTaken {
         action: Action::StopWhenReady(ResourceKind::NotebookInstance),
         result: ActionResult::WouldHaveDone,
+        detail: None,
     };
     let subject = deferred.subject();
     assert!(subject.chars().count() <= MAX_SUBJECT_CHARS, "{subject}");
@@ -88,7 +89,7 @@ fn the_text_names_account_region_resource_rules_caller_and_actions() {
 
 #[test]
 fn results_read_as_what_happened() {
-    let taken = |action, result| ActionTaken { action, result }.describe();
+    let taken = |action, result| ActionTaken::new(action, result).describe();
     assert_eq!(
         taken(Action::Delete(ResourceKind::Model), ActionResult::Done),
         "deleted"

@@ -114,7 +114,8 @@ impl World {
             reports: &self.reports,
             notifier: Some(&self.notifier),
             responder: mode.map(|mode| Responder {
-                remediator: &self.sagemaker,
+                remediator: Some(&self.sagemaker),
+                objects: None,
                 notifier: &self.notifier,
                 ledger: &self.ledger,
                 mode,

@@ -239,6 +239,189 @@ impl Remediator for FakeSageMaker {
     }
 }
 
+/// An object in [`FakeS3`]: its bytes' stand-in and its metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FakeObject {
+    pub body: String,
+    pub metadata: Vec<(String, String)>,
+}
+
+/// An open multipart upload in [`FakeS3`], by (bucket, key): its ID and its initiator's ARN.
+type OpenUpload = (String, String);
+
+/// S3 (and IAM's session revocation) in memory: objects by bucket, key and version (`""` for an
+/// unversioned bucket), open multipart uploads, and a quarantine bucket. Applies S3's rules the
+/// adapter relies on: a copy of a missing version fails with `NoSuchKey`-like `Gone`, aborting a
+/// finished upload finds none.
+#[derive(Debug)]
+pub struct FakeS3 {
+    pub quarantine_bucket: String,
+    objects: Mutex<BTreeMap<(String, String, String), FakeObject>>,
+    uploads: Mutex<BTreeMap<(String, String), Vec<OpenUpload>>>,
+    revoked: Mutex<Vec<(String, u64)>>,
+    calls: Mutex<Vec<String>>,
+    failures: Failures,
+}
+
+impl FakeS3 {
+    pub fn new(quarantine_bucket: &str) -> Self {
+        FakeS3 {
+            quarantine_bucket: quarantine_bucket.to_owned(),
+            objects: Mutex::default(),
+            uploads: Mutex::default(),
+            revoked: Mutex::default(),
+            calls: Mutex::default(),
+            failures: Failures::default(),
+        }
+    }
+
+    pub fn put(&self, bucket: &str, key: &str, version: Option<&str>, body: &str) {
+        self.objects.lock().expect("fake lock").insert(
+            (
+                bucket.to_owned(),
+                key.to_owned(),
+                version.unwrap_or_default().to_owned(),
+            ),
+            FakeObject {
+                body: body.to_owned(),
+                metadata: Vec::new(),
+            },
+        );
+    }
+
+    pub fn object(&self, bucket: &str, key: &str, version: Option<&str>) -> Option<FakeObject> {
+        self.objects
+            .lock()
+            .expect("fake lock")
+            .get(&(
+                bucket.to_owned(),
+                key.to_owned(),
+                version.unwrap_or_default().to_owned(),
+            ))
+            .cloned()
+    }
+
+    /// The quarantined copy kept under `key`.
+    pub fn quarantined(&self, key: &str) -> Option<FakeObject> {
+        self.object(&self.quarantine_bucket, key, None)
+    }
+
+    pub fn start_upload(&self, bucket: &str, key: &str, upload_id: &str, initiator: &str) {
+        self.uploads
+            .lock()
+            .expect("fake lock")
+            .entry((bucket.to_owned(), key.to_owned()))
+            .or_default()
+            .push((upload_id.to_owned(), initiator.to_owned()));
+    }
+
+    pub fn open_uploads(&self, bucket: &str, key: &str) -> Vec<String> {
+        self.uploads
+            .lock()
+            .expect("fake lock")
+            .get(&(bucket.to_owned(), key.to_owned()))
+            .map(|uploads| uploads.iter().map(|(id, _)| id.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn revoked(&self) -> Vec<(String, u64)> {
+        self.revoked.lock().expect("fake lock").clone()
+    }
+
+    /// The operations called, in order (`copy`, `delete`, `abort`, `list_uploads`, `revoke`).
+    pub fn calls(&self) -> Vec<String> {
+        self.calls.lock().expect("fake lock").clone()
+    }
+
+    /// Makes the next call of `operation` (`copy`, `delete`, `abort`, `revoke`) fail.
+    pub fn fail_next(&self, operation: &'static str, error: PortError) {
+        self.failures.push(operation, error);
+    }
+
+    fn record(&self, operation: &str) {
+        self.calls.lock().expect("fake lock").push(operation.to_owned());
+    }
+}
+
+#[async_trait]
+impl crate::ports::ObjectRemediator for FakeS3 {
+    async fn quarantine(
+        &self,
+        write: &smguard_policy::S3Write,
+        evidence: &crate::ports::Evidence,
+    ) -> Result<crate::ports::QuarantineOutcome, PortError> {
+        use crate::ports::QuarantineOutcome;
+        let source = (
+            write.bucket.clone(),
+            write.key.clone(),
+            write.version_id.clone().unwrap_or_default(),
+        );
+        let kept = (self.quarantine_bucket.clone(), evidence.key.clone(), String::new());
+        let uri = format!("s3://{}/{}", self.quarantine_bucket, evidence.key);
+        let original = self.objects.lock().expect("fake lock").get(&source).cloned();
+        let already_kept = self.objects.lock().expect("fake lock").contains_key(&kept);
+        let Some(original) = original else {
+            return Ok(if already_kept {
+                QuarantineOutcome::AlreadyQuarantined { evidence: uri }
+            } else {
+                QuarantineOutcome::Gone
+            });
+        };
+        if !already_kept {
+            self.record("copy");
+            self.failures.next("copy")?;
+            self.objects.lock().expect("fake lock").insert(
+                kept,
+                FakeObject {
+                    body: original.body,
+                    metadata: evidence.metadata.clone(),
+                },
+            );
+        }
+        self.record("delete");
+        self.failures.next("delete")?;
+        self.objects.lock().expect("fake lock").remove(&source);
+        Ok(QuarantineOutcome::Quarantined { evidence: uri })
+    }
+
+    async fn abort_uploads(&self, write: &smguard_policy::S3Write) -> Result<crate::ports::AbortOutcome, PortError> {
+        let mut uploads = self.uploads.lock().expect("fake lock");
+        let open = uploads.entry((write.bucket.clone(), write.key.clone())).or_default();
+        let chosen: Vec<String> = match &write.upload_id {
+            Some(id) => open
+                .iter()
+                .filter(|(open, _)| open == id)
+                .map(|(id, _)| id.clone())
+                .collect(),
+            None => {
+                self.record("list_uploads");
+                let caller = write.caller.arn.clone().unwrap_or_default();
+                open.iter()
+                    .filter(|(_, initiator)| *initiator == caller)
+                    .map(|(id, _)| id.clone())
+                    .collect()
+            }
+        };
+        if chosen.is_empty() {
+            return Ok(crate::ports::AbortOutcome::NoneOpen);
+        }
+        self.record("abort");
+        self.failures.next("abort")?;
+        open.retain(|(id, _)| !chosen.contains(id));
+        Ok(crate::ports::AbortOutcome::Aborted { uploads: chosen })
+    }
+
+    async fn revoke_sessions(&self, role_arn: &str, before: u64) -> Result<(), PortError> {
+        self.record("revoke");
+        self.failures.next("revoke")?;
+        self.revoked
+            .lock()
+            .expect("fake lock")
+            .push((role_arn.to_owned(), before));
+        Ok(())
+    }
+}
+
 /// Records alerts instead of sending them.
 #[derive(Debug, Default)]
 pub struct RecordingNotifier {

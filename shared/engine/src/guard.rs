@@ -12,7 +12,7 @@ use serde::Serialize;
 use smguard_policy::{Decision, Outcome, PolicyConfig, Resource, ResourceRef, decide, normalize};
 
 use crate::alert::ActionTaken;
-use crate::ports::{Inventory, Ledger, Notifier, Remediator};
+use crate::ports::{Inventory, Ledger, Notifier, ObjectRemediator, Remediator};
 pub use crate::respond::{GuardError, LEASE, Mode};
 use crate::respond::{Responder, Response};
 
@@ -22,6 +22,9 @@ pub struct Report {
     pub event_id: Option<String>,
     pub outcome: Outcome,
     pub resource: Option<ResourceRef>,
+    /// The ARN of the S3 object written, for an object write.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     pub rules: Vec<String>,
     pub actions: Vec<ActionTaken>,
     pub alerted: bool,
@@ -38,6 +41,7 @@ impl Report {
             event_id: decision.trigger.event_id().map(str::to_owned),
             outcome: decision.outcome,
             resource: decision.resource.as_ref().map(Resource::reference),
+            object: decision.write.as_ref().map(|write| write.object_arn()),
             rules: decision
                 .evaluation
                 .failed_rules()
@@ -61,7 +65,12 @@ impl Report {
             .collect();
         tracing::info!(
             event_id = self.event_id.as_deref().unwrap_or(""),
-            resource_arn = self.resource.as_ref().and_then(|r| r.arn.as_deref()).unwrap_or(""),
+            resource_arn = self
+                .resource
+                .as_ref()
+                .and_then(|r| r.arn.as_deref())
+                .or(self.object.as_deref())
+                .unwrap_or(""),
             resource = self.resource.as_ref().map_or("", |r| r.name.as_str()),
             outcome = self.outcome.as_str(),
             rules = self.rules.join(","),
@@ -75,10 +84,12 @@ impl Report {
     }
 }
 
-/// The ports the guard works through.
+/// The ports the guard works through; a function has those of what it handles (the SageMaker
+/// guard SageMaker's, the upload guard S3's).
 pub struct Ports<'a> {
-    pub inventory: &'a dyn Inventory,
-    pub remediator: &'a dyn Remediator,
+    pub inventory: Option<&'a dyn Inventory>,
+    pub remediator: Option<&'a dyn Remediator>,
+    pub objects: Option<&'a dyn ObjectRemediator>,
     pub notifier: &'a dyn Notifier,
     pub ledger: &'a dyn Ledger,
 }
@@ -109,6 +120,7 @@ impl Guard<'_> {
     pub fn responder(&self) -> Responder<'_> {
         Responder {
             remediator: self.ports.remediator,
+            objects: self.ports.objects,
             notifier: self.ports.notifier,
             ledger: self.ports.ledger,
             mode: self.mode,
@@ -124,7 +136,16 @@ impl Guard<'_> {
         if !decision.needs_describe() {
             return Ok(decision);
         }
-        match self.ports.inventory.describe(&resource.reference()).await {
+        let Some(inventory) = self.ports.inventory else {
+            return Ok(Decision {
+                reason: Some(format!(
+                    "{}; this function cannot describe SageMaker resources",
+                    decision.reason.clone().unwrap_or_default()
+                )),
+                ..decision
+            });
+        };
+        match inventory.describe(&resource.reference()).await {
             Ok(Some(mut current)) => {
                 current.origin.event_id = decision.trigger.event_id().map(str::to_owned);
                 Ok(Decision::described(

@@ -57,8 +57,9 @@ impl World {
     fn guard(&self, mode: Mode) -> Guard<'_> {
         Guard {
             ports: Ports {
-                inventory: &self.sagemaker,
-                remediator: &self.sagemaker,
+                inventory: Some(&self.sagemaker),
+                remediator: Some(&self.sagemaker),
+                objects: None,
                 notifier: &self.notifier,
                 ledger: &self.ledger,
             },

@@ -23,3 +23,6 @@ pub use ports::{
     StopOutcome, TrailReader,
 };
 pub use respond::{GuardError, LEASE, Mode, Responder, Response};
+
+#[cfg(test)]
+mod upload_tests;

@@ -6,7 +6,7 @@
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use smguard_policy::{Resource, ResourceKind, ResourceRef};
+use smguard_policy::{Resource, ResourceKind, ResourceRef, S3Write};
 
 use crate::alert::{ActionTaken, Alert, Message};
 
@@ -77,6 +77,75 @@ pub enum DeleteOutcome {
     },
     /// It no longer exists (deleted already, perhaps by a duplicate event).
     Gone,
+}
+
+/// What quarantining an object achieved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum QuarantineOutcome {
+    /// Copied to quarantine (`evidence`, an `s3://` URI) and deleted from where it was written.
+    Quarantined { evidence: String },
+    /// An earlier attempt copied it: the copy is in quarantine and the written version is gone.
+    AlreadyQuarantined { evidence: String },
+    /// The written version no longer exists and no copy was kept (deleted or overwritten by
+    /// someone else before smguard could copy it).
+    Gone,
+}
+
+/// What aborting a multipart upload achieved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum AbortOutcome {
+    /// These uploads (IDs) were aborted.
+    Aborted { uploads: Vec<String> },
+    /// No open upload was found: completed (then its `CompleteMultipartUpload` record is
+    /// judged), aborted already, or never started.
+    NoneOpen,
+}
+
+/// Where a quarantined object goes and what it is labelled with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    /// The key in the quarantine bucket: `<event-id>/<bucket>/<key>`.
+    pub key: String,
+    /// Object metadata naming the original bucket, key, version, caller and event.
+    pub metadata: Vec<(String, String)>,
+}
+
+impl Evidence {
+    /// The evidence of `write`, recorded by event `event_id`.
+    pub fn of(write: &S3Write, event_id: &str) -> Evidence {
+        let mut metadata = vec![
+            ("smguard-source-bucket".to_owned(), write.bucket.clone()),
+            ("smguard-source-key".to_owned(), write.key.clone()),
+            ("smguard-event-id".to_owned(), event_id.to_owned()),
+            ("smguard-event-name".to_owned(), write.call.as_str().to_owned()),
+        ];
+        if let Some(version) = &write.version_id {
+            metadata.push(("smguard-source-version-id".to_owned(), version.clone()));
+        }
+        if let Some(caller) = write.caller.arn.as_ref().or(write.caller.session_issuer_arn.as_ref()) {
+            metadata.push(("smguard-caller".to_owned(), caller.clone()));
+        }
+        Evidence {
+            key: format!("{event_id}/{}/{}", write.bucket, write.key),
+            metadata,
+        }
+    }
+}
+
+/// Contains S3 object writes: the upload guard's actions.
+#[async_trait]
+pub trait ObjectRemediator: Send + Sync {
+    /// Copies the version `write` wrote to the quarantine bucket as `evidence`, then deletes that
+    /// version from the bucket written to. Deletes nothing unless the copy is in quarantine.
+    async fn quarantine(&self, write: &S3Write, evidence: &Evidence) -> Result<QuarantineOutcome, PortError>;
+    /// Aborts the upload `write` belongs to; without an upload ID, the caller's open uploads
+    /// of that key.
+    async fn abort_uploads(&self, write: &S3Write) -> Result<AbortOutcome, PortError>;
+    /// Denies every session of `role_arn` issued before `before` (Unix seconds), as IAM's
+    /// "revoke active sessions" does.
+    async fn revoke_sessions(&self, role_arn: &str, before: u64) -> Result<(), PortError>;
 }
 
 /// One page of a `List*` call.

@@ -17,10 +17,13 @@ use std::time::Duration;
 
 use serde::Serialize;
 use smguard_policy::model::Lifecycle;
-use smguard_policy::{Action, Decision, ResourceRef, Trigger, Verb};
+use smguard_policy::{Action, Decision, ResourceRef, S3Write, Trigger, Verb};
 
-use crate::alert::{ActionResult, ActionTaken, Alert, AlertFinding, AlertResource};
-use crate::ports::{Claim, DeleteOutcome, Lease, Ledger, LedgerEntry, Notifier, PortError, Remediator, StopOutcome};
+use crate::alert::{ActionResult, ActionTaken, Alert, AlertFinding, AlertObject, AlertResource};
+use crate::ports::{
+    AbortOutcome, Claim, DeleteOutcome, Evidence, Lease, Ledger, LedgerEntry, Notifier, ObjectRemediator, PortError,
+    QuarantineOutcome, Remediator, StopOutcome,
+};
 
 /// Whether containment changes anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -83,9 +86,12 @@ pub struct Response {
     pub duplicate: bool,
 }
 
-/// Carries decisions out through the remediator, the notifier and the ledger.
+/// Carries decisions out through the remediators, the notifier and the ledger. A function has
+/// the remediators of what it handles: the SageMaker guard and the audit SageMaker's, the upload
+/// guard S3's. An action for a remediator the function lacks fails, saying so, and alerts.
 pub struct Responder<'a> {
-    pub remediator: &'a dyn Remediator,
+    pub remediator: Option<&'a dyn Remediator>,
+    pub objects: Option<&'a dyn ObjectRemediator>,
     pub notifier: &'a dyn Notifier,
     pub ledger: &'a dyn Ledger,
     pub mode: Mode,
@@ -136,7 +142,7 @@ impl Responder<'_> {
             },
         };
 
-        let results = self.contain(decision, &mut entry, resumed).await;
+        let results = self.contain(decision, &mut entry, resumed, now).await;
         let acted = results.iter().any(|taken| taken.result.acted());
         let signature = signature(&results);
         let mut alerted = entry.alerted.contains(&signature);
@@ -188,22 +194,25 @@ impl Responder<'_> {
     }
 
     /// Carries out the containment actions not already recorded in `entry`.
-    async fn contain(&self, decision: &Decision, entry: &mut LedgerEntry, resumed: bool) -> Vec<ActionTaken> {
+    async fn contain(&self, decision: &Decision, entry: &mut LedgerEntry, resumed: bool, now: u64) -> Vec<ActionTaken> {
         let mut results = Vec::new();
-        let Some(resource) = &decision.resource else {
-            return results;
+        let target = match (&decision.resource, &decision.write) {
+            (Some(resource), _) => Target::Resource(resource.reference()),
+            (None, Some(write)) => Target::Write {
+                write,
+                evidence: Evidence::of(write, decision.trigger.event_id().unwrap_or("no-event-id")),
+            },
+            (None, None) => return results,
         };
-        let target = resource.reference();
         for &action in decision.response.iter().filter(|a| **a != Action::Alert) {
             if let Some(done) = entry.actions.iter().find(|taken| taken.action == action) {
                 results.push(done.clone());
                 continue;
             }
-            let mut result = self.carry_out(action, &target).await;
-            if resumed && done_by_an_earlier_attempt(action, &result) {
-                result = ActionResult::Done;
+            let mut taken = self.carry_out(action, &target, now).await;
+            if resumed && done_by_an_earlier_attempt(action, &taken.result) {
+                taken.result = ActionResult::Done;
             }
-            let taken = ActionTaken { action, result };
             if !matches!(taken.result, ActionResult::Failed { retryable: true, .. }) {
                 entry.actions.push(taken.clone());
             }
@@ -212,30 +221,121 @@ impl Responder<'_> {
         results
     }
 
-    async fn carry_out(&self, action: Action, target: &ResourceRef) -> ActionResult {
+    async fn carry_out(&self, action: Action, target: &Target<'_>, now: u64) -> ActionTaken {
         if self.mode == Mode::DryRun {
-            return ActionResult::WouldHaveDone;
+            let detail = match (action.verb(), target) {
+                (Verb::Quarantine, Target::Write { evidence, .. }) => {
+                    Some(format!("to quarantine as `{}`", evidence.key))
+                }
+                _ => None,
+            };
+            return ActionTaken {
+                action,
+                result: ActionResult::WouldHaveDone,
+                detail,
+            };
         }
-        let remediator = self.remediator;
-        match action.verb() {
-            Verb::StopWhenReady => ActionResult::Deferred {
-                until: "it is InService".to_owned(),
+        let (result, detail) = match (action.verb(), target) {
+            (Verb::Alert, _) => (ActionResult::Done, None),
+            (Verb::StopWhenReady, Target::Resource(_)) => (
+                ActionResult::Deferred {
+                    until: "it is InService".to_owned(),
+                },
+                None,
+            ),
+            (Verb::Stop, Target::Resource(resource)) => match self.remediator {
+                None => (missing("SageMaker"), None),
+                Some(remediator) => (
+                    match remediator.stop(resource).await {
+                        Ok(StopOutcome::Stopping) => ActionResult::Done,
+                        Ok(StopOutcome::AlreadyStopped { status }) => ActionResult::AlreadyDone { status },
+                        Ok(StopOutcome::NotYetStoppable { status }) => ActionResult::NotYetPossible { status },
+                        Ok(StopOutcome::Gone) => ActionResult::AlreadyGone,
+                        Err(error) => ActionResult::failed(&error),
+                    },
+                    None,
+                ),
             },
-            Verb::Delete => match remediator.delete(target).await {
-                Ok(DeleteOutcome::Deleted) => ActionResult::Done,
-                Ok(DeleteOutcome::NotYetDeletable { status }) => ActionResult::NotYetPossible { status },
-                Ok(DeleteOutcome::Gone) => ActionResult::AlreadyGone,
-                Err(error) => ActionResult::failed(&error),
+            (Verb::Delete, Target::Resource(resource)) => match self.remediator {
+                None => (missing("SageMaker"), None),
+                Some(remediator) => (
+                    match remediator.delete(resource).await {
+                        Ok(DeleteOutcome::Deleted) => ActionResult::Done,
+                        Ok(DeleteOutcome::NotYetDeletable { status }) => ActionResult::NotYetPossible { status },
+                        Ok(DeleteOutcome::Gone) => ActionResult::AlreadyGone,
+                        Err(error) => ActionResult::failed(&error),
+                    },
+                    None,
+                ),
             },
-            Verb::Alert => ActionResult::Done,
-            Verb::Stop => match remediator.stop(target).await {
-                Ok(StopOutcome::Stopping) => ActionResult::Done,
-                Ok(StopOutcome::AlreadyStopped { status }) => ActionResult::AlreadyDone { status },
-                Ok(StopOutcome::NotYetStoppable { status }) => ActionResult::NotYetPossible { status },
-                Ok(StopOutcome::Gone) => ActionResult::AlreadyGone,
-                Err(error) => ActionResult::failed(&error),
+            (Verb::Quarantine, Target::Write { write, evidence }) => match self.objects {
+                None => (missing("S3 object"), None),
+                Some(objects) => match objects.quarantine(write, evidence).await {
+                    Ok(QuarantineOutcome::Quarantined { evidence }) => {
+                        (ActionResult::Done, Some(format!("evidence kept at {evidence}")))
+                    }
+                    Ok(QuarantineOutcome::AlreadyQuarantined { evidence }) => (
+                        ActionResult::AlreadyDone {
+                            status: "quarantined".to_owned(),
+                        },
+                        Some(format!("evidence kept at {evidence}")),
+                    ),
+                    Ok(QuarantineOutcome::Gone) => (
+                        ActionResult::AlreadyGone,
+                        Some("the version written no longer exists; no copy was kept".to_owned()),
+                    ),
+                    // Nothing was deleted: the copy comes first.
+                    Err(error) => (
+                        ActionResult::failed(&error),
+                        Some("the object was left where it was written".to_owned()),
+                    ),
+                },
             },
-        }
+            (Verb::Abort, Target::Write { write, .. }) => match self.objects {
+                None => (missing("S3 object"), None),
+                Some(objects) => match objects.abort_uploads(write).await {
+                    Ok(AbortOutcome::Aborted { uploads }) => {
+                        (ActionResult::Done, Some(format!("upload {}", uploads.join(", "))))
+                    }
+                    Ok(AbortOutcome::NoneOpen) => (
+                        ActionResult::AlreadyDone {
+                            status: "no open upload".to_owned(),
+                        },
+                        None,
+                    ),
+                    Err(error) => (ActionResult::failed(&error), None),
+                },
+            },
+            (Verb::Revoke, Target::Write { write, .. }) => {
+                match (self.objects, write.caller.session_issuer_arn.as_deref()) {
+                    (None, _) => (missing("IAM"), None),
+                    (Some(_), None) => (
+                        ActionResult::Failed {
+                            reason: "the record names no role behind the session".to_owned(),
+                            retryable: false,
+                        },
+                        None,
+                    ),
+                    (Some(objects), Some(role)) => match objects.revoke_sessions(role, now).await {
+                        Ok(()) => (
+                            ActionResult::Done,
+                            Some(format!("sessions of `{role}` issued before now are denied")),
+                        ),
+                        Err(error) => (ActionResult::failed(&error), None),
+                    },
+                }
+            }
+            // An action on the wrong kind of subject: a plan the policy never makes.
+            (Verb::Stop | Verb::StopWhenReady | Verb::Delete, Target::Write { .. })
+            | (Verb::Quarantine | Verb::Abort | Verb::Revoke, Target::Resource(_)) => (
+                ActionResult::Failed {
+                    reason: format!("`{action}` does not apply to this subject"),
+                    retryable: false,
+                },
+                None,
+            ),
+        };
+        ActionTaken { action, result, detail }
     }
 
     /// The alert for a decision and what was done about it.
@@ -245,7 +345,11 @@ impl Responder<'_> {
             .as_ref()
             .and_then(|r| r.created_by.as_ref())
             .or(decision.event.principal.as_ref());
-        let location = decision.resource.as_ref().map(|r| &r.location);
+        let location = decision
+            .resource
+            .as_ref()
+            .map(|r| &r.location)
+            .or(decision.write.as_ref().map(|w| &w.location));
         let event_name = match &decision.trigger {
             Trigger::Audit { run_id } => Some(format!("smguard audit {run_id}")),
             Trigger::ApiCall { .. } | Trigger::StateChange { .. } | Trigger::Event { .. } => decision
@@ -269,6 +373,7 @@ impl Responder<'_> {
                 name: r.name.clone(),
                 arn: r.arn.clone(),
             }),
+            object: decision.write.as_ref().map(alert_object),
             findings: decision
                 .evaluation
                 .findings
@@ -293,15 +398,57 @@ impl Responder<'_> {
     }
 }
 
+/// What an action is carried out on.
+enum Target<'d> {
+    Resource(ResourceRef),
+    Write { write: &'d S3Write, evidence: Evidence },
+}
+
+/// The failure of an action this function has no remediator for.
+fn missing(what: &str) -> ActionResult {
+    ActionResult::Failed {
+        reason: format!("this function has no {what} remediator: route the event to the function that handles it"),
+        retryable: false,
+    }
+}
+
+fn alert_object(write: &S3Write) -> AlertObject {
+    AlertObject {
+        uri: write.uri(),
+        bucket: write.bucket.clone(),
+        key: write.key.clone(),
+        bucket_owner: write.bucket_owner.clone(),
+        own_bucket: write.bucket_is_own(),
+        version_id: write.version_id.clone(),
+        upload_id: write.upload_id.clone(),
+        bytes: write.bytes,
+        role: write.caller.session_issuer_arn.clone(),
+        session_name: write.session_name.clone(),
+        vpc_endpoint_id: write.vpc_endpoint_id.clone(),
+        copy_source: write.copy_source.clone(),
+    }
+}
+
 /// On a resumed claim, the answer an earlier attempt's own action leaves: a stop it made finds
-/// the resource stopping (or stopped), a delete finds it gone.
+/// the resource stopping (or stopped), a delete finds it gone, a quarantine finds its copy kept,
+/// an abort finds no open upload.
 fn done_by_an_earlier_attempt(action: Action, result: &ActionResult) -> bool {
     match (action.verb(), result) {
         (Verb::Stop, ActionResult::AlreadyDone { status }) => {
             matches!(Lifecycle::of(status), Lifecycle::Stopping | Lifecycle::Stopped)
         }
         (Verb::Delete, ActionResult::AlreadyGone) => true,
-        (Verb::Stop | Verb::Delete | Verb::StopWhenReady | Verb::Alert, _) => false,
+        (Verb::Quarantine | Verb::Abort, ActionResult::AlreadyDone { .. }) => true,
+        (
+            Verb::Stop
+            | Verb::Delete
+            | Verb::StopWhenReady
+            | Verb::Quarantine
+            | Verb::Abort
+            | Verb::Revoke
+            | Verb::Alert,
+            _,
+        ) => false,
     }
 }
 

@@ -68,6 +68,21 @@ pub fn bucket(settings: &Settings, key: &str) -> Result<String, ConfigError> {
     Ok(bucket.to_owned())
 }
 
+/// An optional setting naming a KMS key or alias by ARN.
+pub fn kms_key_arn(settings: &Settings, key: &str) -> Result<Option<String>, ConfigError> {
+    match settings.get(key) {
+        None => Ok(None),
+        Some(text) => match Arn::parse(text) {
+            Some(arn)
+                if arn.service == "kms" && (arn.resource.starts_with("key/") || arn.resource.starts_with("alias/")) =>
+            {
+                Ok(Some(text.to_owned()))
+            }
+            _ => Err(invalid(key, format!("`{text}` is not a KMS key or alias ARN"))),
+        },
+    }
+}
+
 /// An optional positive whole-number setting, `default` when unset.
 pub fn count(settings: &Settings, key: &str, default: usize, max: usize) -> Result<usize, ConfigError> {
     match settings.get(key) {

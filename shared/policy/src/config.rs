@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::kms::KmsKeyRef;
 use crate::rules::{ControlMode, RuleId};
+use crate::s3::{RolePattern, S3Location};
 
 /// Prefix of every smguard setting.
 pub const PREFIX: &str = "SMGUARD_";
@@ -26,6 +27,16 @@ pub const DELETE_NONCOMPLIANT_NOTEBOOKS: &str = "SMGUARD_DELETE_NONCOMPLIANT_NOT
 /// Approved notebook lifecycle configurations (names), comma-separated; unset: not evaluated.
 pub const APPROVED_LIFECYCLE_CONFIGS: &str = "SMGUARD_APPROVED_LIFECYCLE_CONFIGS";
 
+/// The SageMaker execution roles (role ARNs, `*` allowed in the role part), comma-separated:
+/// their sessions are SageMaker workloads, whose S3 writes the upload rule judges.
+pub const SAGEMAKER_ROLE_ARNS: &str = "SMGUARD_SAGEMAKER_ROLE_ARNS";
+/// Where SageMaker may write: `s3://bucket` or `s3://bucket/prefix/` locations, comma-separated;
+/// unset: the data rules are not evaluated.
+pub const APPROVED_OUTPUT_LOCATIONS: &str = "SMGUARD_APPROVED_OUTPUT_LOCATIONS";
+/// Whether a SageMaker role's write to a bucket of another account also revokes the role's
+/// active sessions (default `false`).
+pub const REVOKE_SESSIONS_ON_EXTERNAL_WRITE: &str = "SMGUARD_REVOKE_SESSIONS_ON_EXTERNAL_WRITE";
+
 /// The keys [`PolicyConfig::from_settings`] reads.
 pub const POLICY_KEYS: &[&str] = &[
     CONTROLS,
@@ -34,6 +45,9 @@ pub const POLICY_KEYS: &[&str] = &[
     GUARD_PRINCIPAL_ARNS,
     DELETE_NONCOMPLIANT_NOTEBOOKS,
     APPROVED_LIFECYCLE_CONFIGS,
+    SAGEMAKER_ROLE_ARNS,
+    APPROVED_OUTPUT_LOCATIONS,
+    REVOKE_SESSIONS_ON_EXTERNAL_WRITE,
 ];
 
 /// Global remediation mode of the Lambda functions: `enforce` or `dry-run`.
@@ -54,6 +68,11 @@ pub const GUARD_RULE_ARNS: &str = "SMGUARD_GUARD_RULE_ARNS";
 pub const GUARD_FUNCTION_ARNS: &str = "SMGUARD_GUARD_FUNCTION_ARNS";
 /// How many resources the audit describes at once (default 8).
 pub const AUDIT_CONCURRENCY: &str = "SMGUARD_AUDIT_CONCURRENCY";
+/// Upload guard: the bucket quarantined objects are copied to.
+pub const QUARANTINE_BUCKET: &str = "SMGUARD_QUARANTINE_BUCKET";
+/// Upload guard: the KMS key (ARN) the quarantine copies are encrypted with; unset: the bucket's
+/// default encryption.
+pub const QUARANTINE_KMS_KEY: &str = "SMGUARD_QUARANTINE_KMS_KEY";
 
 /// Every setting any smguard program reads. Programs reject other `SMGUARD_*` keys, so that a
 /// misspelt setting fails at start-up; the CLI accepts a Lambda function's env file as is.
@@ -64,6 +83,9 @@ pub const KNOWN_KEYS: &[&str] = &[
     GUARD_PRINCIPAL_ARNS,
     DELETE_NONCOMPLIANT_NOTEBOOKS,
     APPROVED_LIFECYCLE_CONFIGS,
+    SAGEMAKER_ROLE_ARNS,
+    APPROVED_OUTPUT_LOCATIONS,
+    REVOKE_SESSIONS_ON_EXTERNAL_WRITE,
     MODE,
     ALERT_TOPIC_ARN,
     LEDGER_BUCKET,
@@ -72,6 +94,8 @@ pub const KNOWN_KEYS: &[&str] = &[
     AUDIT_CONCURRENCY,
     GUARD_RULE_ARNS,
     GUARD_FUNCTION_ARNS,
+    QUARANTINE_BUCKET,
+    QUARANTINE_KMS_KEY,
 ];
 
 /// A configuration problem, naming the setting.
@@ -222,6 +246,11 @@ pub struct PolicyConfig {
     pub delete_noncompliant_notebooks: bool,
     /// Empty: `notebook.lifecycle-config-approved` is not evaluated.
     pub approved_lifecycle_configs: Vec<String>,
+    /// Whose S3 writes `data.upload-location-approved` judges.
+    pub sagemaker_roles: Vec<RolePattern>,
+    /// Empty: the `data.*` rules are not evaluated.
+    pub approved_output_locations: Vec<S3Location>,
+    pub revoke_sessions_on_external_write: bool,
 }
 
 impl Default for PolicyConfig {
@@ -239,6 +268,9 @@ impl Default for PolicyConfig {
             guard_principal_arns: Vec::new(),
             delete_noncompliant_notebooks: false,
             approved_lifecycle_configs: Vec::new(),
+            sagemaker_roles: Vec::new(),
+            approved_output_locations: Vec::new(),
+            revoke_sessions_on_external_write: false,
         }
     }
 }
@@ -297,7 +329,31 @@ impl PolicyConfig {
                 })
             })
             .collect::<Result<_, _>>()?;
+        config.sagemaker_roles = settings
+            .list(SAGEMAKER_ROLE_ARNS)
+            .into_iter()
+            .map(RolePattern::parse)
+            .collect::<Result<_, _>>()
+            .map_err(|reason| ConfigError::Invalid {
+                key: SAGEMAKER_ROLE_ARNS.to_owned(),
+                reason,
+            })?;
+        config.approved_output_locations = settings
+            .list(APPROVED_OUTPUT_LOCATIONS)
+            .into_iter()
+            .map(S3Location::parse)
+            .collect::<Result<_, _>>()
+            .map_err(|reason| ConfigError::Invalid {
+                key: APPROVED_OUTPUT_LOCATIONS.to_owned(),
+                reason,
+            })?;
+        config.revoke_sessions_on_external_write = settings.flag(REVOKE_SESSIONS_ON_EXTERNAL_WRITE, false)?;
         Ok(config)
+    }
+
+    /// Whether `role_arn` (a session's issuer) is a SageMaker execution role.
+    pub fn is_sagemaker_role(&self, role_arn: &str) -> bool {
+        self.sagemaker_roles.iter().any(|pattern| pattern.matches(role_arn))
     }
 
     /// The mode of `rule`.
@@ -318,6 +374,7 @@ impl PolicyConfig {
         PolicyConfig {
             approved_kms_keys: KmsKeyRef::parse("alias/probe").into_iter().collect(),
             approved_lifecycle_configs: vec!["probe".to_owned()],
+            approved_output_locations: S3Location::parse("s3://probe-bucket/probe/").into_iter().collect(),
             ..PolicyConfig::default()
         }
     }
@@ -413,6 +470,26 @@ mod tests {
     }
 
     #[test]
+    fn parses_the_data_settings() {
+        let config = PolicyConfig::from_settings(&settings(&[
+            (
+                SAGEMAKER_ROLE_ARNS,
+                "arn:aws-us-gov:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole-*, arn:aws-us-gov:iam::111122223333:role/ml-training",
+            ),
+            (APPROVED_OUTPUT_LOCATIONS, "s3://model-out/approved/, s3://model-registry"),
+            (REVOKE_SESSIONS_ON_EXTERNAL_WRITE, "true"),
+        ]))
+        .unwrap();
+        assert!(config.is_sagemaker_role(
+            "arn:aws-us-gov:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole-20261101T090000"
+        ));
+        assert!(config.is_sagemaker_role("arn:aws-us-gov:iam::111122223333:role/ml-training"));
+        assert!(!config.is_sagemaker_role("arn:aws-us-gov:iam::111122223333:role/ml-training-2"));
+        assert_eq!(config.approved_output_locations.len(), 2);
+        assert!(config.revoke_sessions_on_external_write);
+    }
+
+    #[test]
     fn errors_name_the_setting_and_the_bad_value() {
         let cases = [
             (
@@ -445,6 +522,21 @@ mod tests {
                 DELETE_NONCOMPLIANT_NOTEBOOKS,
                 "maybe",
                 "`maybe` is not `true` or `false`",
+            ),
+            (
+                SAGEMAKER_ROLE_ARNS,
+                "arn:aws-us-gov:iam::*:role/ml",
+                "invalid `SMGUARD_SAGEMAKER_ROLE_ARNS`: `arn:aws-us-gov:iam::*:role/ml`: `*` is allowed only in the role part",
+            ),
+            (
+                APPROVED_OUTPUT_LOCATIONS,
+                "s3://model-out/prefix",
+                "invalid `SMGUARD_APPROVED_OUTPUT_LOCATIONS`: `s3://model-out/prefix`: a prefix must end with `/`",
+            ),
+            (
+                REVOKE_SESSIONS_ON_EXTERNAL_WRITE,
+                "sometimes",
+                "`sometimes` is not `true` or `false`",
             ),
         ];
         for (key, value, expected) in cases {

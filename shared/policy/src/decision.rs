@@ -9,7 +9,8 @@ use crate::config::PolicyConfig;
 use crate::event::{EventInfo, NormalizedEvent, Subject, normalize};
 use crate::kind::{Containment, ResourceKind};
 use crate::model::{Lifecycle, Resource, SourceKind};
-use crate::rules::{Evaluation, evaluate};
+use crate::rules::{Evaluation, evaluate, evaluate_write};
+use crate::s3::S3Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -49,17 +50,28 @@ pub enum Action {
     /// The kind's `Delete*` call (a notebook only from `Stopped`/`Failed`, and only when
     /// configured).
     Delete(ResourceKind),
+    /// Keep the written object as evidence and take it out of reach: copy the exact version to
+    /// the quarantine bucket, then delete that version from the bucket written to.
+    QuarantineObject,
+    /// A multipart upload not yet completed: abort it, so that it never becomes an object.
+    AbortMultipartUpload,
+    /// The bucket is another account's: nothing smguard may delete; revoke the writing role's
+    /// active sessions (only when configured).
+    RevokeRoleSessions,
     /// Tell security operations (always the last step).
     Alert,
 }
 
-/// What an action does to its resource, whatever the kind: what the edges dispatch on.
+/// What an action does to its subject, whatever the kind: what the edges dispatch on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verb {
     Stop,
     /// Stop once the resource can be stopped (a `Pending` notebook): nothing to call now.
     StopWhenReady,
     Delete,
+    Quarantine,
+    Abort,
+    Revoke,
     Alert,
 }
 
@@ -69,15 +81,20 @@ impl Action {
             Action::Stop(_) => Verb::Stop,
             Action::StopWhenReady(_) => Verb::StopWhenReady,
             Action::Delete(_) => Verb::Delete,
+            Action::QuarantineObject => Verb::Quarantine,
+            Action::AbortMultipartUpload => Verb::Abort,
+            Action::RevokeRoleSessions => Verb::Revoke,
             Action::Alert => Verb::Alert,
         }
     }
 
-    /// The kind acted on; `None` for the alert.
+    /// The SageMaker kind acted on; `None` for the alert and the S3 and IAM actions.
     pub fn kind(self) -> Option<ResourceKind> {
         match self {
             Action::Stop(kind) | Action::StopWhenReady(kind) | Action::Delete(kind) => Some(kind),
-            Action::Alert => None,
+            Action::QuarantineObject | Action::AbortMultipartUpload | Action::RevokeRoleSessions | Action::Alert => {
+                None
+            }
         }
     }
 
@@ -87,14 +104,24 @@ impl Action {
             Action::Stop(kind) => format!("stop_{kind}"),
             Action::StopWhenReady(kind) => format!("stop_{kind}_when_in_service"),
             Action::Delete(kind) => format!("delete_{kind}"),
+            Action::QuarantineObject => "quarantine_object".to_owned(),
+            Action::AbortMultipartUpload => "abort_multipart_upload".to_owned(),
+            Action::RevokeRoleSessions => "revoke_role_sessions".to_owned(),
             Action::Alert => "alert".to_owned(),
         }
     }
 
     /// The action named `name`, as [`Action::name`] writes it.
     pub fn named(name: &str) -> Option<Action> {
-        if name == "alert" {
-            return Some(Action::Alert);
+        for action in [
+            Action::Alert,
+            Action::QuarantineObject,
+            Action::AbortMultipartUpload,
+            Action::RevokeRoleSessions,
+        ] {
+            if name == action.name() {
+                return Some(action);
+            }
         }
         if let Some(kind) = name.strip_prefix("delete_") {
             return ResourceKind::named(kind).map(Action::Delete);
@@ -170,6 +197,8 @@ pub struct Decision {
     pub trigger: Trigger,
     pub event: EventInfo,
     pub resource: Option<Resource>,
+    /// The S3 object write decided on (upload guard); `None` for SageMaker resources.
+    pub write: Option<S3Write>,
     pub evaluation: Evaluation,
     pub response: Vec<Action>,
     /// Why the event was ignored or could not be evaluated.
@@ -188,6 +217,7 @@ impl Decision {
             trigger,
             event,
             resource: Some(resource),
+            write: None,
             evaluation,
             response,
             reason,
@@ -262,6 +292,30 @@ impl Decision {
                 .unwrap_or("unknown-region");
             format!("{account}/{region}")
         };
+        if let Some(write) = &self.write {
+            // One multipart upload is one fact, however many `UploadPart` records it makes; a
+            // record without an upload ID (a single write, or `CreateMultipartUpload`) is its own.
+            let account = write
+                .location
+                .account
+                .as_deref()
+                .or(self.event.account.as_deref())
+                .unwrap_or("unknown-account");
+            let region = write
+                .location
+                .region
+                .as_deref()
+                .or(self.event.region.as_deref())
+                .unwrap_or("unknown-region");
+            let instance = match &write.upload_id {
+                Some(upload) => format!("upload/{upload}"),
+                None => format!("event/{}", self.trigger.event_id()?),
+            };
+            return Some(format!(
+                "{account}/{region}/s3-write/{}/{}/{instance}",
+                write.bucket, write.key
+            ));
+        }
         let Some(resource) = &self.resource else {
             let account = self.event.account.as_deref().unwrap_or("unknown-account");
             let region = self.event.region.as_deref().unwrap_or("unknown-region");
@@ -327,6 +381,25 @@ pub fn decide(event: NormalizedEvent, config: &PolicyConfig) -> Decision {
     let trigger = Trigger::of(&info);
     match subject {
         Subject::Resource(resource) => resource_decision(trigger, info, *resource, None, config),
+        Subject::ObjectWrite(write) => {
+            let evaluation = evaluate_write(&write, config);
+            let outcome = if evaluation.findings.is_empty() {
+                Outcome::Compliant
+            } else {
+                Outcome::NonCompliant
+            };
+            let response = plan_write(&write, &evaluation, config);
+            Decision {
+                outcome,
+                trigger,
+                event: info,
+                resource: None,
+                write: Some(*write),
+                evaluation,
+                response,
+                reason: None,
+            }
+        }
         Subject::Unread { resource, error } => {
             let reason = format!(
                 "{error}; describe `{}` to decide",
@@ -339,6 +412,7 @@ pub fn decide(event: NormalizedEvent, config: &PolicyConfig) -> Decision {
             trigger,
             event: info,
             resource: None,
+            write: None,
             evaluation: Evaluation::default(),
             response: Vec::new(),
             reason: Some(reason.to_string()),
@@ -348,6 +422,7 @@ pub fn decide(event: NormalizedEvent, config: &PolicyConfig) -> Decision {
             trigger,
             event: info,
             resource: None,
+            write: None,
             evaluation: Evaluation::default(),
             response: vec![Action::Alert],
             reason: Some(error.to_string()),
@@ -371,6 +446,7 @@ fn resource_decision(
         trigger,
         event: info,
         resource: Some(resource),
+        write: None,
         evaluation,
         response,
         reason,
@@ -400,6 +476,30 @@ pub fn plan(resource: &Resource, evaluation: &Evaluation, config: &PolicyConfig)
     let mut actions = Vec::new();
     if evaluation.has_enforced_findings() {
         actions.extend(containment(resource, config));
+    }
+    actions.push(Action::Alert);
+    actions
+}
+
+/// The response to an S3 write: for `enforce` findings, a write into a bucket of this account is
+/// contained (a stored object quarantined, an upload in progress aborted); into another
+/// account's bucket there is nothing smguard may touch, so it alerts (and revokes the role's
+/// sessions when configured). Then the alert.
+pub fn plan_write(write: &S3Write, evaluation: &Evaluation, config: &PolicyConfig) -> Vec<Action> {
+    if evaluation.findings.is_empty() {
+        return Vec::new();
+    }
+    let mut actions = Vec::new();
+    if evaluation.has_enforced_findings() {
+        if write.bucket_is_own() {
+            actions.push(if write.call.stores_object() {
+                Action::QuarantineObject
+            } else {
+                Action::AbortMultipartUpload
+            });
+        } else if config.revoke_sessions_on_external_write {
+            actions.push(Action::RevokeRoleSessions);
+        }
     }
     actions.push(Action::Alert);
     actions

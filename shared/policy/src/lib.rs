@@ -32,11 +32,13 @@ pub mod kind;
 pub mod kms;
 pub mod model;
 pub mod rules;
+pub mod s3;
 pub mod selfcheck;
 
 pub use config::{ConfigError, PolicyConfig, Settings};
-pub use decision::{Action, Decision, Outcome, Trigger, Verb, assess, decide, decide_resource, plan};
+pub use decision::{Action, Decision, Outcome, Trigger, Verb, assess, decide, decide_resource, plan, plan_write};
 pub use event::{EventError, EventInfo, IgnoreReason, NormalizedEvent, Subject, normalize};
 pub use kind::{Containment, KindEntry, ResourceKind};
 pub use model::{Resource, ResourceRef};
-pub use rules::{ControlMode, Evaluation, Finding, RuleId, Severity, evaluate};
+pub use rules::{ControlMode, Evaluation, Finding, RuleId, Severity, evaluate, evaluate_write};
+pub use s3::S3Write;

@@ -133,11 +133,12 @@ pub struct KeySetting {
     pub instance_types: Vec<String>,
 }
 
-/// An S3 location a resource writes to.
+/// An S3 location a resource writes to: the URI as written (`s3://…` or `https://…`), or
+/// unknown where the source does not carry the field (a state-change event).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct S3Output {
     pub field: FieldName,
-    pub uri: String,
+    pub uri: Observed<String>,
 }
 
 /// Where a resource is in its life, whatever the kind's own status words.

@@ -71,7 +71,7 @@ fn non_compliant_whole_resources() -> &'static [(String, Value)] {
             .filter(|(_, event)| {
                 let decision = assess(&event.to_string(), fixture_config());
                 decision.outcome == Outcome::NonCompliant
-                    && decision.resource.as_ref().is_some_and(|r| r.scope == Scope::Whole)
+                    && (decision.resource.as_ref().is_some_and(|r| r.scope == Scope::Whole) || decision.write.is_some())
             })
             .collect()
     })
@@ -81,6 +81,56 @@ fn non_compliant_whole_resources() -> &'static [(String, Value)] {
 /// result is a different, compliant resource. Keyed by fixture file and JSON path; null counts as
 /// removal. Any other mutation that turns a violation compliant fails the tests below.
 const REMOVALS_OF_THE_OFFENCE: &[(&str, &str, &str)] = &[
+    (
+        "create-user-profile.output-outside-approved.json",
+        "detail/requestParameters/userSettings",
+        "without settings of its own the profile takes the domain's, judged on the domain's call",
+    ),
+    (
+        "create-hyper-parameter-tuning-job.output-outside-approved.json",
+        "detail/requestParameters/trainingJobDefinitions/1",
+        "the definition writing outside is the one removed; the other is compliant",
+    ),
+    (
+        "create-endpoint-config.output-outside-approved.json",
+        "detail/requestParameters/dataCaptureConfig",
+        "the capture writing outside removed: nothing is captured",
+    ),
+    (
+        "create-transform-job.output-outside-approved.json",
+        "detail/requestParameters/dataCaptureConfig",
+        "the capture writing outside removed: nothing is captured",
+    ),
+    (
+        "create-feature-group.output-outside-approved.json",
+        "detail/requestParameters/offlineStoreConfig",
+        "without an offline store nothing is written to S3",
+    ),
+    (
+        "create-inference-experiment.output-outside-approved.json",
+        "detail/requestParameters/dataStorageConfig",
+        "without data storage the experiment captures nothing to S3",
+    ),
+    (
+        "create-domain.output-outside-approved.json",
+        "detail/requestParameters/defaultUserSettings/sharingSettings",
+        "without sharing settings no notebook snapshot is shared to S3: no output location to check",
+    ),
+    (
+        "create-domain.output-outside-approved.json",
+        "detail/requestParameters/defaultUserSettings/sharingSettings/notebookOutputOption",
+        "`NotebookOutputOption` defaults to `Disabled`, and `S3OutputPath` applies only when it is `Allowed`",
+    ),
+    (
+        "create-user-profile.output-outside-approved.json",
+        "detail/requestParameters/userSettings/sharingSettings",
+        "without sharing settings no notebook snapshot is shared to S3: no output location to check",
+    ),
+    (
+        "create-user-profile.output-outside-approved.json",
+        "detail/requestParameters/userSettings/sharingSettings/notebookOutputOption",
+        "`NotebookOutputOption` defaults to `Disabled`, and `S3OutputPath` applies only when it is `Allowed`",
+    ),
     (
         "create-endpoint-config.inference-components-no-vpc.json",
         "detail/requestParameters/executionRoleArn",
@@ -179,7 +229,7 @@ fn removes_the_offence(label: &str, path: &[Step], replacement: Option<&Value>) 
 fn assert_consistent(decision: &Decision) {
     match decision.outcome {
         Outcome::Compliant => {
-            assert!(decision.resource.is_some());
+            assert!(decision.resource.is_some() != decision.write.is_some());
             assert!(decision.evaluation.findings.is_empty() && decision.evaluation.undetermined.is_empty());
             assert!(decision.response.is_empty());
         }

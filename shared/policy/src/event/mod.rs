@@ -21,9 +21,10 @@ use serde_json::value::RawValue;
 use crate::arn::{Arn, partition_for_region};
 use crate::config::PolicyConfig;
 use crate::model::{Location, Principal, Resource};
+use crate::s3::S3Write;
 
 pub use crate::kind::{evaluated_api_calls, evaluated_state_changes};
-pub use cloudtrail::SAGEMAKER_EVENT_SOURCE;
+pub use cloudtrail::{S3_EVENT_SOURCE, SAGEMAKER_EVENT_SOURCE};
 
 /// `detail-type` of CloudTrail API calls delivered by EventBridge.
 pub const API_CALL_DETAIL_TYPE: &str = "AWS API Call via CloudTrail";
@@ -57,8 +58,12 @@ pub enum IgnoreReason {
     OwnAction { principal: String },
     #[error("`{event_name}` was made by SageMaker itself on behalf of another resource, which is evaluated instead")]
     ServiceEvent { event_name: String },
-    #[error("{description} is not evaluated by the SageMaker rules")]
+    #[error("{description} is not evaluated by smguard's rules")]
     Unrelated { description: String },
+    #[error(
+        "`{event_name}` by `{principal}`, which is not a SageMaker execution role: the upload rule judges SageMaker workloads' writes"
+    )]
+    NotSageMakerRole { event_name: String, principal: String },
 }
 
 /// Why an event that should be evaluated cannot be: never read as compliant.
@@ -85,6 +90,8 @@ pub enum EventError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
     Resource(Box<Resource>),
+    /// An S3 object write by a SageMaker execution role.
+    ObjectWrite(Box<S3Write>),
     /// A call that succeeded but whose parameters cannot be read (CloudTrail omitted them over
     /// 100 KB, or the record is incomplete): the resource its response names, every field
     /// unknown. Unevaluable from the event; the guard describes the resource.

@@ -269,13 +269,35 @@ impl Facts<'_> {
         }
     }
 
+    /// An S3 location the resource writes to. Absent, it writes nothing there (a Create call, a
+    /// `Describe*` answer), is unchanged (an `Update*` call), or is unknown (a state-change event,
+    /// which may not carry it).
     fn s3(&mut self, field: impl Into<FieldName>, uri: Option<String>) {
-        if let Some(uri) = non_blank(uri) {
-            self.resource.s3_outputs.push(S3Output {
-                field: field.into(),
-                uri,
-            });
-        }
+        let observed = match (non_blank(uri), self.absent) {
+            (Some(uri), _) => Observed::Explicit(uri),
+            (None, Absent::Unknown) => Observed::Unknown,
+            (None, Absent::Default | Absent::Unchanged) => return,
+        };
+        self.resource.s3_outputs.push(S3Output {
+            field: field.into(),
+            uri: observed,
+        });
+    }
+
+    /// An S3 location the API requires whenever its structure is present (`CheckpointConfig.S3Uri`,
+    /// `DataCaptureConfig.DestinationS3Uri`, a training job's `OutputDataConfig.S3OutputPath`):
+    /// inside a present structure, absent means the record is incomplete, so unknown, never "writes
+    /// nothing". Without the structure, as [`Facts::s3`].
+    fn s3_in(&mut self, structure_present: bool, field: impl Into<FieldName>, uri: Option<String>) {
+        let observed = match (non_blank(uri), structure_present, self.absent) {
+            (Some(uri), _, _) => Observed::Explicit(uri),
+            (None, _, Absent::Unknown) | (None, true, Absent::Default) => Observed::Unknown,
+            (None, true, Absent::Unchanged) | (None, false, Absent::Default | Absent::Unchanged) => return,
+        };
+        self.resource.s3_outputs.push(S3Output {
+            field: field.into(),
+            uri: observed,
+        });
     }
 
     fn instance_types(&mut self, types: &[String]) {
@@ -483,6 +505,9 @@ pub struct TrainingJobSpec {
     pub debug_hook_config: Option<S3OutputPathConfig>,
     pub tensor_board_output_config: Option<S3OutputPathConfig>,
     pub profiler_config: Option<S3OutputPathConfig>,
+    /// Debugger and profiler rules: each runs a container that may write its report to S3.
+    pub debug_rule_configurations: Option<Vec<S3OutputPathConfig>>,
+    pub profiler_rule_configurations: Option<Vec<S3OutputPathConfig>>,
     #[serde(default, deserialize_with = "opt_object")]
     pub remote_debug_config: Option<RemoteDebugConfig>,
     pub tags: Option<Tags>,
@@ -524,11 +549,13 @@ impl ResourceSpec for TrainingJobSpec {
             checkpoint_config: self.checkpoint_config,
         }
         .collect(facts);
-        facts.s3(
+        facts.s3_in(
+            self.debug_hook_config.is_some(),
             "DebugHookConfig.S3OutputPath",
             self.debug_hook_config.and_then(|c| c.s3_output_path),
         );
-        facts.s3(
+        facts.s3_in(
+            self.tensor_board_output_config.is_some(),
             "TensorBoardOutputConfig.S3OutputPath",
             self.tensor_board_output_config.and_then(|c| c.s3_output_path),
         );
@@ -536,6 +563,21 @@ impl ResourceSpec for TrainingJobSpec {
             "ProfilerConfig.S3OutputPath",
             self.profiler_config.and_then(|c| c.s3_output_path),
         );
+        for (list, rules) in [
+            ("DebugRuleConfigurations", self.debug_rule_configurations),
+            ("ProfilerRuleConfigurations", self.profiler_rule_configurations),
+        ] {
+            match rules {
+                Some(rules) => {
+                    for (index, rule) in rules.into_iter().enumerate() {
+                        if let Some(path) = rule.s3_output_path {
+                            facts.s3(format!("{list}[{index}].S3OutputPath"), Some(path));
+                        }
+                    }
+                }
+                None => facts.s3(format!("{list}[*].S3OutputPath"), None),
+            }
+        }
         // "By default, remote debugging is disabled" (RemoteDebugConfig); an update that does not
         // restate it leaves it as it was.
         facts.remote_access(
@@ -577,6 +619,7 @@ impl TrainingFields {
             volume_key,
             instance_types,
         );
+        let output_present = self.output_data_config.is_some();
         let (output_key, output_path) = self
             .output_data_config
             .map(|c| (c.kms_key_id, c.s3_output_path))
@@ -587,8 +630,9 @@ impl TrainingFields {
             output_key,
             Vec::new(),
         );
-        facts.s3(field(p, "OutputDataConfig.S3OutputPath"), output_path);
-        facts.s3(
+        facts.s3_in(output_present, field(p, "OutputDataConfig.S3OutputPath"), output_path);
+        facts.s3_in(
+            self.checkpoint_config.is_some(),
             field(p, "CheckpointConfig.S3Uri"),
             self.checkpoint_config.and_then(|c| c.s3_uri),
         );
@@ -797,7 +841,8 @@ impl ResourceSpec for ProcessingJobSpec {
             Vec::new(),
         );
         for (index, item) in output.outputs.into_iter().flatten().enumerate() {
-            facts.s3(
+            facts.s3_in(
+                item.s3_output.is_some(),
                 format!("ProcessingOutputConfig.Outputs[{index}].S3Output.S3Uri"),
                 item.s3_output.and_then(|s| s.s3_uri),
             );
@@ -854,7 +899,11 @@ fn collect_data_capture(facts: &mut Facts<'_>, config: Option<DataCaptureConfig>
         capture.kms_key_id,
         Vec::new(),
     );
-    facts.s3("DataCaptureConfig.DestinationS3Uri", capture.destination_s3_uri);
+    facts.s3_in(
+        present,
+        "DataCaptureConfig.DestinationS3Uri",
+        capture.destination_s3_uri,
+    );
 }
 
 impl ResourceSpec for TransformJobSpec {
@@ -887,6 +936,7 @@ impl ResourceSpec for TransformJobSpec {
             resources.and_then(|r| r.volume_kms_key_id),
             instance_types,
         );
+        let output_present = self.transform_output.is_some();
         let output = self.transform_output.unwrap_or_default();
         facts.key(
             "TransformOutput.KmsKeyId",
@@ -894,7 +944,7 @@ impl ResourceSpec for TransformJobSpec {
             output.kms_key_id,
             Vec::new(),
         );
-        facts.s3("TransformOutput.S3OutputPath", output.s3_output_path);
+        facts.s3_in(output_present, "TransformOutput.S3OutputPath", output.s3_output_path);
         collect_data_capture(facts, self.data_capture_config);
         if let Some(model) = non_blank(self.model_name) {
             facts.resource.depends_on.push(ResourceRef {
@@ -1085,7 +1135,8 @@ impl ResourceSpec for EndpointConfigSpec {
                     core_dump.kms_key_id,
                     Vec::new(),
                 );
-                facts.s3(
+                facts.s3_in(
+                    true,
                     format!("{list}[{index}].CoreDumpConfig.DestinationS3Uri"),
                     core_dump.destination_s3_uri,
                 );
@@ -1177,7 +1228,12 @@ fn collect_user_settings(facts: &mut Facts<'_>, prefix: &'static str, settings: 
         Vec::new(),
     );
     if sharing_on {
-        facts.s3(field(prefix, "SharingSettings.S3OutputPath"), sharing.s3_output_path);
+        // Sharing is on: where the snapshots go must be known (absent, SageMaker would choose).
+        facts.s3_in(
+            true,
+            field(prefix, "SharingSettings.S3OutputPath"),
+            sharing.s3_output_path,
+        );
     }
     // Canvas writes its artifacts where `WorkspaceSettings` says, encrypted with its key.
     let workspace = settings.canvas_app_settings.and_then(|c| c.workspace_settings);
@@ -1302,6 +1358,7 @@ impl ResourceSpec for CompilationJobSpec {
     }
     fn collect(self, facts: &mut Facts<'_>) {
         facts.network("VpcConfig", self.vpc_config);
+        let output_present = self.output_config.is_some();
         let output = self.output_config.unwrap_or_default();
         facts.key(
             "OutputConfig.KmsKeyId",
@@ -1309,7 +1366,11 @@ impl ResourceSpec for CompilationJobSpec {
             output.kms_key_id,
             Vec::new(),
         );
-        facts.s3("OutputConfig.S3OutputLocation", output.s3_output_location);
+        facts.s3_in(
+            output_present,
+            "OutputConfig.S3OutputLocation",
+            output.s3_output_location,
+        );
         facts.tags(self.tags);
     }
 }
@@ -1383,6 +1444,7 @@ fn collect_auto_ml(
         security.volume_kms_key_id,
         Vec::new(),
     );
+    let output_present = output.is_some();
     let output = output.unwrap_or_default();
     facts.key(
         "OutputDataConfig.KmsKeyId",
@@ -1390,7 +1452,7 @@ fn collect_auto_ml(
         output.kms_key_id,
         Vec::new(),
     );
-    facts.s3("OutputDataConfig.S3OutputPath", output.s3_output_path);
+    facts.s3_in(output_present, "OutputDataConfig.S3OutputPath", output.s3_output_path);
     facts.tags(tags);
 }
 
@@ -1506,6 +1568,7 @@ impl ResourceSpec for LabelingJobSpec {
                 Vec::new(),
             );
         }
+        let output_present = self.output_config.is_some();
         let output = self.output_config.unwrap_or_default();
         facts.key(
             "OutputConfig.KmsKeyId",
@@ -1513,7 +1576,7 @@ impl ResourceSpec for LabelingJobSpec {
             output.kms_key_id,
             Vec::new(),
         );
-        facts.s3("OutputConfig.S3OutputPath", output.s3_output_path);
+        facts.s3_in(output_present, "OutputConfig.S3OutputPath", output.s3_output_path);
         facts.tags(self.tags);
     }
 }
@@ -1845,7 +1908,8 @@ impl MonitoringFields {
             Vec::new(),
         );
         for (index, item) in output.monitoring_outputs.into_iter().flatten().enumerate() {
-            facts.s3(
+            facts.s3_in(
+                item.s3_output.is_some(),
                 format!("{p}{}.MonitoringOutputs[{index}].S3Output.S3Uri", self.output_field),
                 item.s3_output.and_then(|s| s.s3_uri),
             );
@@ -2037,6 +2101,7 @@ impl ResourceSpec for OptimizationJobSpec {
     }
     fn collect(self, facts: &mut Facts<'_>) {
         facts.network("VpcConfig", self.vpc_config);
+        let output_present = self.output_config.is_some();
         let output = self.output_config.unwrap_or_default();
         facts.key(
             "OutputConfig.KmsKeyId",
@@ -2044,7 +2109,11 @@ impl ResourceSpec for OptimizationJobSpec {
             output.kms_key_id,
             Vec::new(),
         );
-        facts.s3("OutputConfig.S3OutputLocation", output.s3_output_location);
+        facts.s3_in(
+            output_present,
+            "OutputConfig.S3OutputLocation",
+            output.s3_output_location,
+        );
         facts.tags(self.tags);
     }
 }
@@ -2130,7 +2199,11 @@ impl ResourceSpec for FeatureGroupSpec {
             offline.kms_key_id,
             Vec::new(),
         );
-        facts.s3("OfflineStoreConfig.S3StorageConfig.S3Uri", offline.s3_uri);
+        facts.s3_in(
+            offline_present,
+            "OfflineStoreConfig.S3StorageConfig.S3Uri",
+            offline.s3_uri,
+        );
         facts.tags(self.tags);
     }
 }
@@ -2185,7 +2258,7 @@ impl ResourceSpec for InferenceExperimentSpec {
             storage.kms_key,
             Vec::new(),
         );
-        facts.s3("DataStorageConfig.Destination", storage.destination);
+        facts.s3_in(storage_present, "DataStorageConfig.Destination", storage.destination);
         facts.tags(self.tags);
     }
 }
@@ -2221,6 +2294,7 @@ impl ResourceSpec for EdgePackagingJobSpec {
     fn collect(self, facts: &mut Facts<'_>) {
         // "If you don't provide a KMS key ID, SageMaker uses the default KMS key for Amazon S3
         // for your role's account" (EdgeOutputConfig.KmsKeyId).
+        let output_present = self.output_config.is_some();
         let output = self.output_config.unwrap_or_default();
         facts.key(
             "OutputConfig.KmsKeyId",
@@ -2228,7 +2302,11 @@ impl ResourceSpec for EdgePackagingJobSpec {
             output.kms_key_id,
             Vec::new(),
         );
-        facts.s3("OutputConfig.S3OutputLocation", output.s3_output_location);
+        facts.s3_in(
+            output_present,
+            "OutputConfig.S3OutputLocation",
+            output.s3_output_location,
+        );
         facts.tags(self.tags);
     }
 }

@@ -275,7 +275,7 @@ fn calls_that_change_nothing_are_ignored_with_a_reason() {
     let describe = call("DescribeModel", json!({"modelName": "m"}), json!({}));
     assert_eq!(
         ignored(&describe).to_string(),
-        "`DescribeModel` from `sagemaker.amazonaws.com` is not evaluated by the SageMaker rules"
+        "`DescribeModel` from `sagemaker.amazonaws.com` is not evaluated by smguard's rules"
     );
     let ec2 = call("RunInstances", json!({}), json!({"eventSource": "ec2.amazonaws.com"}));
     assert!(matches!(ignored(&ec2), IgnoreReason::Unrelated { .. }));
@@ -387,6 +387,108 @@ fn blank_strings_are_no_values() {
         Observed::Explicit(NetworkAttachment::CustomerVpc {
             subnets: Some(vec![]),
             security_groups: vec!["sg-1".into()]
+        })
+    );
+}
+
+/// The fixtures' settings: SageMaker roles and approved output locations.
+fn data_config() -> PolicyConfig {
+    let settings = Settings::parse_env_file(include_str!("../../../../events/fixtures.env"), "fixtures.env").unwrap();
+    PolicyConfig::from_settings(&settings).unwrap()
+}
+
+fn write_of(event: &str) -> crate::s3::S3Write {
+    match normalize(event, &data_config()).subject {
+        Subject::ObjectWrite(write) => *write,
+        other => panic!("not an object write: {other:?}"),
+    }
+}
+
+#[test]
+fn an_s3_data_event_reads_into_the_write_its_record_states() {
+    let write = write_of(include_str!(
+        "../../../../events/cloudtrail/s3/put-object.own-other-bucket.json"
+    ));
+    assert_eq!(write.call, crate::s3::WriteCall::PutObject);
+    assert_eq!(write.bucket, "ml-platform-scratch-111122223333");
+    assert_eq!(write.key, "exports/churn-features.parquet");
+    assert_eq!(write.version_id.as_deref(), Some("3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY"));
+    assert_eq!(write.bytes, Some(48211));
+    assert_eq!(write.bucket_owner.as_deref(), Some("111122223333"));
+    assert!(write.bucket_is_own());
+    assert_eq!(write.session_name.as_deref(), Some("SageMaker"));
+    assert_eq!(write.vpc_endpoint_id.as_deref(), Some("vpce-0a1b2c3d4e5f60718"));
+    assert_eq!(write.location.partition.as_deref(), Some("aws-us-gov"));
+    assert_eq!(
+        write.object_arn(),
+        "arn:aws-us-gov:s3:::ml-platform-scratch-111122223333/exports/churn-features.parquet"
+    );
+    assert_eq!(write.upload_id, None);
+}
+
+#[test]
+fn a_copy_is_judged_by_its_destination_and_its_owner_by_the_destination_bucket() {
+    let write = write_of(include_str!(
+        "../../../../events/cloudtrail/s3/copy-object.to-foreign-bucket.json"
+    ));
+    assert_eq!(write.bucket, "personal-scratch-999988887777");
+    assert_eq!(
+        write.bucket_owner.as_deref(),
+        Some("999988887777"),
+        "the destination bucket's entry, not the source's"
+    );
+    assert!(!write.bucket_is_own());
+    assert!(
+        write
+            .copy_source
+            .as_deref()
+            .unwrap()
+            .starts_with("ml-platform-model-output-111122223333/")
+    );
+}
+
+#[test]
+fn parts_carry_their_upload_id_and_a_withheld_owner_is_unknown() {
+    let part = write_of(include_str!(
+        "../../../../events/cloudtrail/s3/upload-part.own-other-bucket.json"
+    ));
+    assert!(part.upload_id.as_deref().is_some_and(|id| id.starts_with("VXBsb2Fk")));
+    assert!(!part.call.stores_object());
+    let withheld = write_of(include_str!(
+        "../../../../events/cloudtrail/s3/put-object.foreign-bucket-owner-withheld.json"
+    ));
+    assert_eq!(withheld.bucket_owner, None);
+    assert!(!withheld.bucket_is_own(), "an unknown owner is not this account");
+}
+
+#[test]
+fn s3_events_are_ignored_unless_a_sagemaker_role_wrote_under_a_configured_policy() {
+    let by_other = include_str!("../../../../events/cloudtrail/s3/put-object.by-data-scientist.json");
+    assert!(matches!(
+        normalize(by_other, &data_config()).subject,
+        Subject::Ignored(IgnoreReason::NotSageMakerRole { .. })
+    ));
+    let own_bucket = include_str!("../../../../events/cloudtrail/s3/put-object.own-other-bucket.json");
+    match normalize(own_bucket, &config()).subject {
+        Subject::Ignored(IgnoreReason::Unrelated { description }) => {
+            assert!(
+                description.contains("no approved output locations are configured"),
+                "{description}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    let read = include_str!("../../../../events/cloudtrail/s3/get-object.model-bucket.json");
+    assert!(matches!(
+        normalize(read, &data_config()).subject,
+        Subject::Ignored(IgnoreReason::Unrelated { .. })
+    ));
+    let missing_key = include_str!("../../../../events/cloudtrail/s3/put-object.missing-key.json");
+    assert_eq!(
+        normalize(missing_key, &data_config()).subject,
+        Subject::Unevaluable(EventError::MissingRequired {
+            event: "PutObject".into(),
+            field: "requestParameters.key".into()
         })
     );
 }

@@ -1,6 +1,6 @@
 //! Access rules: no remote shell into SageMaker compute.
 
-use super::{Check, ControlMode, RuleDefinition, RuleId, Severity, stated};
+use super::{Check, ControlMode, RuleDefinition, RuleId, Severity, Target, stated};
 use crate::config::PolicyConfig;
 use crate::model::{Observed, Resource};
 
@@ -12,7 +12,7 @@ pub(super) static NO_REMOTE_DEBUG: RuleDefinition = RuleDefinition {
                  is true, or a Studio space's `SpaceSettings.RemoteAccess` is `ENABLED`",
     remediation: "turn remote debugging / SSM access / remote access off: each opens a Systems Manager shell with \
                   the resource's role, outside the VPC's controls",
-    check: no_remote_debug,
+    check: Target::Resource(no_remote_debug),
 };
 
 fn no_remote_debug(resource: &Resource, _: &PolicyConfig, checks: &mut Vec<Check>) {

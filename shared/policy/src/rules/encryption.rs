@@ -1,6 +1,6 @@
 //! Encryption rules: customer managed KMS keys on every storage and output path.
 
-use super::{Check, ControlMode, RuleDefinition, RuleId, Severity};
+use super::{Check, ControlMode, RuleDefinition, RuleId, Severity, Target};
 use crate::config::PolicyConfig;
 use crate::kms::KmsKeyRef;
 use crate::model::{KeyPurpose, KeySetting, Observed, Resource};
@@ -12,7 +12,7 @@ pub(super) static VOLUME_KEY_REQUIRED: RuleDefinition = RuleDefinition {
     fails_when: "a storage/volume KMS key field is absent or names an AWS managed key (where the API refuses a \
                  key on local NVMe instance storage, such instance types are exempt; a notebook never is)",
     remediation: "set the volume KMS key field to an approved customer managed key",
-    check: volume_key_required,
+    check: Target::Resource(volume_key_required),
 };
 
 fn volume_key_required(resource: &Resource, config: &PolicyConfig, checks: &mut Vec<Check>) {
@@ -36,7 +36,7 @@ pub(super) static OUTPUT_KEY_REQUIRED: RuleDefinition = RuleDefinition {
     default_mode: ControlMode::Enforce,
     fails_when: "an output, data-capture or sharing KMS key field is absent or names an AWS managed key",
     remediation: "set the output KMS key field to an approved customer managed key",
-    check: output_key_required,
+    check: Target::Resource(output_key_required),
 };
 
 fn output_key_required(resource: &Resource, _: &PolicyConfig, checks: &mut Vec<Check>) {
@@ -76,7 +76,7 @@ pub(super) static APPROVED_KEY: RuleDefinition = RuleDefinition {
                  key ID, key ARN, alias name and alias ARN forms are matched)",
     remediation: "use a key from the approved list, or have security add this key (in the form used) to \
                   `SMGUARD_APPROVED_KMS_KEYS`",
-    check: approved_key,
+    check: Target::Resource(approved_key),
 };
 
 fn approved_key(resource: &Resource, config: &PolicyConfig, checks: &mut Vec<Check>) {

@@ -6,6 +6,7 @@
 //! the environment: real-time handlers and the audit sweep feed it the same way.
 
 mod access;
+mod data;
 mod encryption;
 mod network;
 mod notebook;
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::PolicyConfig;
 use crate::model::{FieldName, Observed, Resource, ResourceKind, Setting};
+use crate::s3::S3Write;
 
 /// Stable identifiers of the rules; they appear in alerts, SNS attributes and configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -32,10 +34,12 @@ pub enum RuleId {
     Imdsv2Required,
     LifecycleConfigApproved,
     NoRemoteDebug,
+    UploadLocationApproved,
+    OutputLocationApproved,
 }
 
 impl RuleId {
-    pub const ALL: [RuleId; 11] = [
+    pub const ALL: [RuleId; 13] = [
         RuleId::VpcRequired,
         RuleId::NoDirectInternet,
         RuleId::IsolationRequired,
@@ -47,6 +51,8 @@ impl RuleId {
         RuleId::Imdsv2Required,
         RuleId::LifecycleConfigApproved,
         RuleId::NoRemoteDebug,
+        RuleId::UploadLocationApproved,
+        RuleId::OutputLocationApproved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,6 +68,8 @@ impl RuleId {
             RuleId::Imdsv2Required => "notebook.imdsv2-required",
             RuleId::LifecycleConfigApproved => "notebook.lifecycle-config-approved",
             RuleId::NoRemoteDebug => "access.no-remote-debug",
+            RuleId::UploadLocationApproved => "data.upload-location-approved",
+            RuleId::OutputLocationApproved => "data.output-location-approved",
         }
     }
 
@@ -79,6 +87,8 @@ impl RuleId {
             RuleId::Imdsv2Required => &notebook::IMDSV2_REQUIRED,
             RuleId::LifecycleConfigApproved => &notebook::LIFECYCLE_CONFIG_APPROVED,
             RuleId::NoRemoteDebug => &access::NO_REMOTE_DEBUG,
+            RuleId::UploadLocationApproved => &data::UPLOAD_LOCATION_APPROVED,
+            RuleId::OutputLocationApproved => &data::OUTPUT_LOCATION_APPROVED,
         }
     }
 }
@@ -123,6 +133,8 @@ pub enum Severity {
     Low,
     Medium,
     High,
+    /// Evidence smguard cannot contain or keep (data in another account's bucket).
+    Critical,
 }
 
 impl Severity {
@@ -131,6 +143,7 @@ impl Severity {
             Severity::Low => "low",
             Severity::Medium => "medium",
             Severity::High => "high",
+            Severity::Critical => "critical",
         }
     }
 }
@@ -193,7 +206,34 @@ pub struct RuleDefinition {
     /// What the owner of the resource must change.
     pub remediation: &'static str,
     /// Pushes one check per field it looks at.
-    check: fn(&Resource, &PolicyConfig, &mut Vec<Check>),
+    check: Target,
+}
+
+/// What a rule judges, and its check: pushes one check per field it looks at.
+#[derive(Clone, Copy)]
+pub(crate) enum Target {
+    /// A SageMaker resource, from a call, a state change or a `Describe*` answer.
+    Resource(fn(&Resource, &PolicyConfig, &mut Vec<Check>)),
+    /// An S3 object write, from a data event.
+    ObjectWrite(fn(&S3Write, &PolicyConfig, &mut Vec<Check>)),
+}
+
+/// What the rules are evaluated on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Subject<'a> {
+    Resource(&'a Resource),
+    ObjectWrite(&'a S3Write),
+}
+
+impl Target {
+    fn run(self, subject: Subject<'_>, config: &PolicyConfig, checks: &mut Vec<Check>) {
+        match (self, subject) {
+            (Target::Resource(check), Subject::Resource(resource)) => check(resource, config, checks),
+            (Target::ObjectWrite(check), Subject::ObjectWrite(write)) => check(write, config, checks),
+            // A rule over another target has nothing to look at.
+            (Target::Resource(_), Subject::ObjectWrite(_)) | (Target::ObjectWrite(_), Subject::Resource(_)) => {}
+        }
+    }
 }
 
 impl fmt::Debug for RuleDefinition {
@@ -209,6 +249,9 @@ impl RuleDefinition {
     /// one of whose readers, reading nothing with every field unknown, yields a field the rule
     /// looks at (under a configuration that makes every rule active).
     pub fn applies_to(&self) -> Vec<ResourceKind> {
+        if matches!(self.check, Target::ObjectWrite(_)) {
+            return Vec::new();
+        }
         let config = PolicyConfig::every_rule_active();
         crate::kind::entries()
             .filter(|entry| {
@@ -238,10 +281,15 @@ impl RuleDefinition {
             .collect()
     }
 
+    /// Whether the rule judges S3 object writes (else SageMaker resources).
+    pub fn judges_writes(&self) -> bool {
+        matches!(self.check, Target::ObjectWrite(_))
+    }
+
     /// Runs the rule on one resource.
     pub fn check(&self, resource: &Resource, config: &PolicyConfig) -> Vec<Check> {
         let mut checks = Vec::new();
-        (self.check)(resource, config, &mut checks);
+        self.check.run(Subject::Resource(resource), config, &mut checks);
         checks
     }
 }
@@ -298,6 +346,23 @@ pub fn catalogue() -> impl Iterator<Item = &'static RuleDefinition> {
 
 /// Runs every rule that is not `off` on `resource`.
 pub fn evaluate(resource: &Resource, config: &PolicyConfig) -> Evaluation {
+    evaluate_subject(Subject::Resource(resource), config)
+}
+
+/// Runs every rule that is not `off` on an S3 object write. A write outside the approved
+/// locations into another account's bucket (or one whose owner is unknown) is critical: there is
+/// nothing smguard may quarantine, so the data has left.
+pub fn evaluate_write(write: &S3Write, config: &PolicyConfig) -> Evaluation {
+    let mut evaluation = evaluate_subject(Subject::ObjectWrite(write), config);
+    if !write.bucket_is_own() {
+        for finding in &mut evaluation.findings {
+            finding.severity = Severity::Critical;
+        }
+    }
+    evaluation
+}
+
+fn evaluate_subject(subject: Subject<'_>, config: &PolicyConfig) -> Evaluation {
     let mut evaluation = Evaluation::default();
     let mut checks = Vec::new();
     for rule in catalogue() {
@@ -305,7 +370,7 @@ pub fn evaluate(resource: &Resource, config: &PolicyConfig) -> Evaluation {
         if mode == ControlMode::Off {
             continue;
         }
-        (rule.check)(resource, config, &mut checks);
+        rule.check.run(subject, config, &mut checks);
         let mut decided = false;
         let mut all_passed = true;
         for check in checks.drain(..) {

@@ -1,6 +1,6 @@
 //! Network rules: where traffic from SageMaker compute can go.
 
-use super::{Check, ControlMode, RuleDefinition, RuleId, Severity, require_true, require_value};
+use super::{Check, ControlMode, RuleDefinition, RuleId, Severity, Target, require_true, require_value};
 use crate::config::PolicyConfig;
 use crate::model::{NetworkAttachment, Observed, Resource};
 
@@ -13,7 +13,7 @@ pub(super) static VPC_REQUIRED: RuleDefinition = RuleDefinition {
                  any tuning job definition without one; domain not `VpcOnly`",
     remediation: "recreate it inside the platform VPC: set `SubnetId`/`VpcConfig.Subnets` (or \
                   `AppNetworkAccessType=VpcOnly` for domains) with the approved subnets and security groups",
-    check: vpc_required,
+    check: Target::Resource(vpc_required),
 };
 
 fn vpc_required(resource: &Resource, _: &PolicyConfig, checks: &mut Vec<Check>) {
@@ -61,7 +61,7 @@ pub(super) static NO_DIRECT_INTERNET: RuleDefinition = RuleDefinition {
     fails_when: "notebook `DirectInternetAccess` is not `Disabled`",
     remediation: "recreate the notebook with `DirectInternetAccess=Disabled` (it requires `SubnetId`); \
                   reach the internet, if at all, through the VPC's egress controls",
-    check: no_direct_internet,
+    check: Target::Resource(no_direct_internet),
 };
 
 fn no_direct_internet(resource: &Resource, _: &PolicyConfig, checks: &mut Vec<Check>) {
@@ -79,7 +79,7 @@ pub(super) static ISOLATION_REQUIRED: RuleDefinition = RuleDefinition {
     default_mode: ControlMode::Report,
     fails_when: "`EnableNetworkIsolation` is false where the API supports it",
     remediation: "set `EnableNetworkIsolation=true` so that containers can make no outbound calls",
-    check: isolation_required,
+    check: Target::Resource(isolation_required),
 };
 
 fn isolation_required(resource: &Resource, _: &PolicyConfig, checks: &mut Vec<Check>) {
@@ -96,7 +96,7 @@ pub(super) static INTER_CONTAINER_ENCRYPTION: RuleDefinition = RuleDefinition {
     default_mode: ControlMode::Report,
     fails_when: "`EnableInterContainerTrafficEncryption` is false where the API supports it",
     remediation: "set `EnableInterContainerTrafficEncryption=true` for distributed jobs",
-    check: inter_container_encryption,
+    check: Target::Resource(inter_container_encryption),
 };
 
 fn inter_container_encryption(resource: &Resource, _: &PolicyConfig, checks: &mut Vec<Check>) {

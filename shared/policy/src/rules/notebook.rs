@@ -1,6 +1,6 @@
 //! Notebook-instance hardening rules.
 
-use super::{Check, ControlMode, RuleDefinition, RuleId, Severity, require_value};
+use super::{Check, ControlMode, RuleDefinition, RuleId, Severity, Target, require_value};
 use crate::config::PolicyConfig;
 use crate::model::{Observed, Resource, ResourceKind, Scope};
 
@@ -10,7 +10,7 @@ pub(super) static ROOT_ACCESS_DISABLED: RuleDefinition = RuleDefinition {
     default_mode: ControlMode::Report,
     fails_when: "notebook `RootAccess` is not `Disabled`",
     remediation: "set `RootAccess=Disabled` (UpdateNotebookInstance on the stopped notebook)",
-    check: root_access_disabled,
+    check: Target::Resource(root_access_disabled),
 };
 
 fn root_access_disabled(resource: &Resource, _: &PolicyConfig, checks: &mut Vec<Check>) {
@@ -28,7 +28,7 @@ pub(super) static IMDSV2_REQUIRED: RuleDefinition = RuleDefinition {
     default_mode: ControlMode::Report,
     fails_when: "notebook minimum IMDS version is not `2`",
     remediation: "set `InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion=2`",
-    check: imdsv2_required,
+    check: Target::Resource(imdsv2_required),
 };
 
 fn imdsv2_required(resource: &Resource, _: &PolicyConfig, checks: &mut Vec<Check>) {
@@ -49,7 +49,7 @@ pub(super) static LIFECYCLE_CONFIG_APPROVED: RuleDefinition = RuleDefinition {
                  `SMGUARD_APPROVED_LIFECYCLE_CONFIGS` is set)",
     remediation: "attach an approved lifecycle configuration (the platform's hardened image depends on it); \
                   changes to an approved configuration go through the platform team, which re-approves them",
-    check: lifecycle_config_approved,
+    check: Target::Resource(lifecycle_config_approved),
 };
 
 fn lifecycle_config_approved(resource: &Resource, config: &PolicyConfig, checks: &mut Vec<Check>) {
