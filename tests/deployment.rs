@@ -14,11 +14,17 @@
 use std::collections::BTreeSet;
 
 use serde_json::Value;
-use smguard_aws::{AwsGuardInputs, S3Ledger, S3Reports, SageMakerInventory, SageMakerRemediator, SnsNotifier};
+use smguard_aws::{
+    AwsGuardInputs, S3Ledger, S3ObjectRemediator, S3Reports, SageMakerInventory, SageMakerRemediator, SnsNotifier,
+};
 use smguard_engine::Mode;
 use smguard_engine::guard::LEASE;
-use smguard_policy::config::{ALERT_TOPIC_ARN, AUDIT_MAY_RESPOND, KNOWN_KEYS, LEDGER_BUCKET, MODE, REPORT_BUCKET};
+use smguard_policy::config::{
+    ALERT_TOPIC_ARN, APPROVED_OUTPUT_LOCATIONS, AUDIT_MAY_RESPOND, KNOWN_KEYS, LEDGER_BUCKET, MODE, QUARANTINE_BUCKET,
+    QUARANTINE_KMS_KEY, REPORT_BUCKET, SAGEMAKER_ROLE_ARNS,
+};
 use smguard_policy::event::{API_CALL_DETAIL_TYPE, evaluated_api_calls, evaluated_state_changes};
+use smguard_policy::s3::WriteCall;
 use smguard_sagemaker_guard::LEDGER_PREFIX;
 use smguard_tests::emulator::workspace;
 use smguard_tests::stage::template;
@@ -45,10 +51,9 @@ fn strings(value: &Value) -> BTreeSet<String> {
 fn the_rules_route_exactly_the_events_the_policy_evaluates() {
     let template = template();
     // The audit's schedule rule routes no event.
-    let patterns: Vec<&Value> = of_type(&template, "AWS::Events::Rule")
-        .iter()
-        .filter_map(|(_, r)| r["Properties"].get("EventPattern"))
-        .collect();
+    // The guard's rules; the upload guard's is resolved and checked below.
+    let guard_patterns = smguard_tests::stage::patterns_to(&template, "GuardFunction");
+    let patterns: Vec<&Value> = guard_patterns.iter().collect();
     let calls: Vec<&&Value> = patterns
         .iter()
         .filter(|p| p["detail-type"][0] == API_CALL_DETAIL_TYPE)
@@ -84,6 +89,37 @@ fn the_rules_route_exactly_the_events_the_policy_evaluates() {
 }
 
 #[test]
+fn the_upload_rule_routes_the_sagemaker_roles_writes_except_into_buckets_approved_whole() {
+    let roles = [
+        "arn:${AWS::Partition}:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole-*",
+        "arn:${AWS::Partition}:iam::111122223333:role/ml-training",
+    ];
+    let pattern = smguard_tests::stage::upload_pattern(&roles, &["model-out", "model-registry"]);
+    assert_eq!(pattern["source"], serde_json::json!(["aws.s3"]));
+    assert_eq!(pattern["detail-type"], serde_json::json!([API_CALL_DETAIL_TYPE]));
+    let detail = &pattern["detail"];
+    assert_eq!(detail["eventSource"], serde_json::json!(["s3.amazonaws.com"]));
+    assert_eq!(
+        strings(&detail["eventName"]),
+        WriteCall::ALL.iter().map(|c| c.as_str().to_owned()).collect(),
+        "every write call the upload rule judges"
+    );
+    assert_eq!(detail["errorCode"], serde_json::json!([{"exists": false}]));
+    assert_eq!(
+        detail["userIdentity"]["sessionContext"]["sessionIssuer"]["arn"],
+        serde_json::json!([{"wildcard": roles[0]}, {"wildcard": roles[1]}]),
+        "the roles behind the sessions, whatever the session name"
+    );
+    assert_eq!(
+        detail["requestParameters"]["bucketName"],
+        serde_json::json!([{"anything-but": ["model-out", "model-registry"]}])
+    );
+    // With no bucket approved whole, every write of the roles is routed.
+    let all = smguard_tests::stage::upload_pattern(&roles[..1], &[]);
+    assert!(all["detail"].get("requestParameters").is_none(), "{all}");
+}
+
+#[test]
 fn every_rule_may_invoke_the_function_and_keeps_what_it_cannot_deliver() {
     let template = template();
     let rules = of_type(&template, "AWS::Events::Rule");
@@ -92,6 +128,10 @@ fn every_rule_may_invoke_the_function_and_keeps_what_it_cannot_deliver() {
     for (name, rule) in rules {
         let target = &rule["Properties"]["Targets"][0];
         let function = match rule["Properties"].get("EventPattern") {
+            Some(_) if name == "UploadsRule" => {
+                assert_eq!(rule["Condition"], "UploadGuardEnabled", "{name}");
+                "UploadGuardFunction"
+            }
             Some(_) => "GuardFunction",
             None => {
                 assert_eq!(rule["Condition"], "AuditOnSchedule", "{name}: only on AuditSchedule");
@@ -237,6 +277,72 @@ fn the_audit_role_reads_everything_and_contains_only_when_allowed() {
 }
 
 #[test]
+fn the_upload_guard_role_grants_what_its_adapters_call_in_this_account_and_revokes_only_when_enabled() {
+    let template = template();
+    let statements = statements(&template, "UploadGuardRole");
+    let granted = |conditional: bool| -> BTreeSet<String> {
+        statements
+            .iter()
+            .filter(|(condition, _)| condition.is_some() == conditional)
+            .flat_map(|(_, s)| strings(&s["Action"]))
+            .filter(|action| !action.starts_with("kms:") && !action.starts_with("sqs:") && !action.starts_with("logs:"))
+            .collect()
+    };
+    let needed: BTreeSet<String> = [
+        S3ObjectRemediator::PERMISSIONS,
+        SnsNotifier::PERMISSIONS,
+        S3Ledger::PERMISSIONS,
+    ]
+    .concat()
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    assert_eq!(
+        granted(false),
+        needed,
+        "granted (left) vs. the adapters' PERMISSIONS (right)"
+    );
+    let revoke: BTreeSet<String> = S3ObjectRemediator::REVOKE_PERMISSIONS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(granted(true), revoke);
+    for (condition, statement) in &statements {
+        assert_eq!(statement["Effect"], "Allow");
+        assert_ne!(statement["Resource"], "*", "{statement}");
+        let actions = strings(&statement["Action"]);
+        // Objects of any bucket, but only this account's: another account's bucket is never touched.
+        if actions.contains("s3:DeleteObject") || actions.contains("s3:ListBucketMultipartUploads") {
+            assert_eq!(
+                statement["Condition"]["StringEquals"]["s3:ResourceAccount"]["Ref"], "AWS::AccountId",
+                "{statement}"
+            );
+        }
+        if let Some(condition) = condition {
+            assert_eq!(condition, "RevokeSessions");
+            assert_eq!(
+                statement["Resource"]["Ref"], "SageMakerRoleArns",
+                "only the SageMaker roles"
+            );
+            assert_eq!(
+                statement["Condition"]["StringEquals"]["iam:PolicyName"],
+                smguard_aws::REVOKE_POLICY_NAME
+            );
+        }
+    }
+    let evidence = statements.iter().find(|(_, s)| s["Sid"] == "WriteEvidence").unwrap();
+    assert_eq!(evidence.1["Resource"]["Fn::Sub"], "${QuarantineBucket.Arn}/*");
+    let ledger = statements
+        .iter()
+        .find(|(_, s)| s["Sid"] == "IdempotencyLedger")
+        .unwrap();
+    assert_eq!(
+        ledger.1["Resource"]["Fn::Sub"],
+        format!("${{LedgerBucket.Arn}}/{}*", smguard_upload_guard::LEDGER_PREFIX)
+    );
+}
+
+#[test]
 fn every_function_is_built_by_sam_with_cargo_lambda_and_logs_json() {
     let template = template();
     assert_eq!(template["Transform"], "AWS::Serverless-2016-10-31");
@@ -245,7 +351,7 @@ fn every_function_is_built_by_sam_with_cargo_lambda_and_logs_json() {
         .iter()
         .map(|(_, f)| f["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap())
         .collect();
-    assert_eq!(binaries, BTreeSet::from(["sagemaker-guard", "audit"]));
+    assert_eq!(binaries, BTreeSet::from(["sagemaker-guard", "audit", "upload-guard"]));
     for (name, function) in functions {
         assert_eq!(function["Metadata"]["BuildMethod"], "rust-cargolambda", "{name}");
         assert_eq!(function["Properties"]["CodeUri"], "..", "{name}: the workspace root");
@@ -284,11 +390,16 @@ fn the_environment_is_the_configuration_the_function_reads() {
         .filter(|(_, rule)| rule["Properties"].get("EventPattern").is_some())
         .map(|(name, _)| name.clone())
         .collect();
+    // An optional part is watched when it exists (`Fn::If [UploadGuardEnabled, …]`).
+    let named = |r: &Value| -> String {
+        let r = r.get("Fn::If").map_or(r, |branches| &branches[1]);
+        r["Fn::GetAtt"][0].as_str().unwrap().to_owned()
+    };
     let watched: BTreeSet<String> = audit["SMGUARD_GUARD_RULE_ARNS"]["Fn::Join"][1]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r["Fn::GetAtt"][0].as_str().unwrap().to_owned())
+        .map(named)
         .collect();
     assert_eq!(watched, rules);
     let functions = &audit["SMGUARD_GUARD_FUNCTION_ARNS"]["Fn::Join"][1];
@@ -299,17 +410,34 @@ fn the_environment_is_the_configuration_the_function_reads() {
             .unwrap()
             .ends_with(":function:${AWS::StackName}-audit")
     );
-    // Each function ignores both roles' calls: the guard must not re-judge what the audit stopped.
-    for function in ["GuardFunction", "AuditFunction"] {
+    assert_eq!(named(&functions[2]), "UploadGuardFunction");
+    // Each function ignores every smguard role's calls: the guard must not re-judge what the
+    // audit stopped, nor the upload guard its own quarantine copies.
+    for function in ["GuardFunction", "AuditFunction", "UploadGuardFunction"] {
         let own =
             &template["Resources"][function]["Properties"]["Environment"]["Variables"]["SMGUARD_GUARD_PRINCIPAL_ARNS"];
-        let roles: Vec<&Value> = own["Fn::Join"][1]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| &r["Fn::GetAtt"][0])
-            .collect();
-        assert_eq!(roles, ["GuardRole", "AuditRole"], "{function}");
+        let roles: Vec<String> = own["Fn::Join"][1].as_array().unwrap().iter().map(named).collect();
+        assert_eq!(roles, ["GuardRole", "AuditRole", "UploadGuardRole"], "{function}");
+    }
+    let upload = template["Resources"]["UploadGuardFunction"]["Properties"]["Environment"]["Variables"]
+        .as_object()
+        .unwrap();
+    for key in upload.keys() {
+        assert!(
+            KNOWN_KEYS.contains(&key.as_str()),
+            "{key} is not a setting the upload guard reads"
+        );
+    }
+    for key in [
+        MODE,
+        ALERT_TOPIC_ARN,
+        LEDGER_BUCKET,
+        SAGEMAKER_ROLE_ARNS,
+        APPROVED_OUTPUT_LOCATIONS,
+        QUARANTINE_BUCKET,
+        QUARANTINE_KMS_KEY,
+    ] {
+        assert!(upload.contains_key(key), "the upload guard's required {key} is not set");
     }
     for mode in strings(&template["Parameters"]["Mode"]["AllowedValues"]) {
         assert!(Mode::parse(&mode).is_some(), "{mode}");
@@ -383,5 +511,42 @@ fn every_arn_is_partition_neutral_and_everything_at_rest_is_encrypted_with_the_c
     assert_eq!(
         resources["GuardLogGroup"]["Properties"]["KmsKeyId"]["Fn::GetAtt"][0],
         "GuardKey"
+    );
+    // Evidence: versioned, locked for its retention, encrypted with smguard's key, never public.
+    let quarantine = &resources["QuarantineBucket"]["Properties"];
+    assert_eq!(quarantine["VersioningConfiguration"]["Status"], "Enabled");
+    assert_eq!(quarantine["ObjectLockEnabled"], true);
+    assert_eq!(
+        quarantine["ObjectLockConfiguration"]["Rule"]["DefaultRetention"]["Days"]["Ref"],
+        "QuarantineRetentionDays"
+    );
+    assert_eq!(
+        quarantine["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]["KMSMasterKeyID"]
+            ["Fn::GetAtt"][0],
+        "GuardKey"
+    );
+    assert!(
+        quarantine["PublicAccessBlockConfiguration"]
+            .as_object()
+            .unwrap()
+            .values()
+            .all(|v| v == true)
+    );
+    // The data-events trail logs S3 writes on every bucket (a selector narrowed by bucket ARN
+    // would miss writes into other accounts' buckets).
+    let selectors = &resources["DataEventsTrail"]["Properties"]["AdvancedEventSelectors"][0]["FieldSelectors"];
+    let fields: BTreeSet<String> = selectors
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["Field"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        fields,
+        BTreeSet::from([
+            "eventCategory".to_owned(),
+            "resources.type".to_owned(),
+            "readOnly".to_owned()
+        ])
     );
 }

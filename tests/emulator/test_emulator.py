@@ -450,6 +450,71 @@ class TrailTest(EmulatorTest):
         names = [json.loads(m["Body"])["detail"]["requestParameters"]["notebookInstanceName"] for m in messages]
         self.assertEqual(names, ["seen"])
 
+class S3DataEventTest(EmulatorTest):
+    def role_session(self, account: str) -> "boto3.session.Session":
+        sts = self.session.client("sts", endpoint_url=endpoint)
+        role = f"arn:aws-us-gov:iam::{account}:role/service-role/AmazonSageMaker-ExecutionRole-1"
+        credentials = sts.assume_role(RoleArn=role, RoleSessionName="SageMaker")["Credentials"]
+        return boto3.session.Session(
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+            region_name=REGION,
+        )
+
+    def test_object_writes_reach_the_requesters_and_the_owners_bus_as_data_events(self) -> None:
+        owner = str(uuid.uuid4().int)[:12]
+        events, sqs = self.client("events"), self.client("sqs")
+        queue = sqs.create_queue(QueueName="q")["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        events.put_rule(Name="r", EventPattern=json.dumps({"source": ["aws.s3"]}))
+        events.put_targets(Rule="r", Targets=[{"Id": "q", "Arn": queue_arn}])
+        s3 = self.client("s3")
+        s3.create_bucket(Bucket=f"own-{self.account}", CreateBucketConfiguration={"LocationConstraint": REGION})
+        s3.put_bucket_versioning(Bucket=f"own-{self.account}", VersioningConfiguration={"Status": "Enabled"})
+        foreign = self.client("s3")
+        foreign.meta.events.register("before-send", lambda request, **_: request.headers.__setitem__("x-moto-account-id", owner))
+        foreign.create_bucket(Bucket=f"foreign-{owner}", CreateBucketConfiguration={"LocationConstraint": REGION})
+        session = self.role_session(self.account)
+        workload = session.client("s3", endpoint_url=endpoint)
+        access_key = session.get_credentials().access_key
+        request = urllib.request.Request(
+            f"{endpoint}/_smguard/endpoints",
+            data=json.dumps({"access_key": access_key, "vpc_endpoint_id": "vpce-0a1b2c3d4e5f60718"}).encode(),
+            method="POST",
+        )
+        urllib.request.urlopen(request)
+        put = workload.put_object(Bucket=f"own-{self.account}", Key="exports/x.parquet", Body=b"12345")
+        workload.copy_object(Bucket=f"own-{self.account}", Key="exports/y", CopySource={"Bucket": f"own-{self.account}", "Key": "exports/x.parquet"})
+        upload = workload.create_multipart_upload(Bucket=f"own-{self.account}", Key="big")["UploadId"]
+        workload.upload_part(Bucket=f"own-{self.account}", Key="big", UploadId=upload, PartNumber=1, Body=b"abc")
+        workload.put_object(Bucket=f"foreign-{owner}", Key="out.csv", Body=b"rows")
+        received = []
+        for _ in range(5):
+            messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
+            received += [json.loads(m["Body"]) for m in messages]
+            if len(received) >= 5:
+                break
+        details = {(e["detail"]["eventName"], e["detail"]["requestParameters"]["key"]): e["detail"] for e in received}
+        self.assertEqual(
+            sorted(details),
+            [("CopyObject", "exports/y"), ("CreateMultipartUpload", "big"), ("PutObject", "exports/x.parquet"), ("PutObject", "out.csv"), ("UploadPart", "big")],
+        )
+        first = details[("PutObject", "exports/x.parquet")]
+        self.assertEqual(first["eventCategory"], "Data")
+        self.assertEqual(first["responseElements"]["x-amz-version-id"], put["VersionId"])
+        self.assertEqual(first["additionalEventData"]["bytesTransferredIn"], 5)
+        self.assertEqual(first["vpcEndpointId"], "vpce-0a1b2c3d4e5f60718")
+        self.assertEqual(first["userIdentity"]["sessionContext"]["sessionIssuer"]["arn"], f"arn:aws-us-gov:iam::{self.account}:role/service-role/AmazonSageMaker-ExecutionRole-1")
+        self.assertEqual(first["resources"][1], {"accountId": self.account, "type": "AWS::S3::Bucket", "ARN": f"arn:aws-us-gov:s3:::own-{self.account}"})
+        self.assertEqual(details[("CopyObject", "exports/y")]["requestParameters"]["x-amz-copy-source"], f"own-{self.account}/exports/x.parquet")
+        self.assertNotIn("uploadId", details[("CreateMultipartUpload", "big")]["requestParameters"], "the record logs headers, not the body")
+        self.assertEqual(details[("UploadPart", "big")]["requestParameters"]["uploadId"], upload)
+        outside = details[("PutObject", "out.csv")]
+        self.assertEqual(outside["resources"][1]["accountId"], owner)
+        self.assertEqual(outside["recipientAccountId"], self.account)
+
+
 class RequestLogTest(EmulatorTest):
     def test_each_callers_calls_are_logged_by_service_and_operation(self) -> None:
         caller = f"AKIA{uuid.uuid4().hex[:16].upper()}"

@@ -31,7 +31,11 @@ pub fn notebook_request(sm: &aws_sdk_sagemaker::Client, name: &str) -> CreateNot
 /// One running job of every kind; names equal kind names.
 pub async fn create_jobs(account: &TestAccount) -> Vec<(ResourceKind, &'static str)> {
     let sm = account.sagemaker().await;
-    let output = || OutputDataConfig::builder().s3_output_path("s3://ml-platform-model-output-111122223333/out").build();
+    let output = || {
+        OutputDataConfig::builder()
+            .s3_output_path("s3://ml-platform-model-output-111122223333/out")
+            .build()
+    };
     let resources = || {
         ResourceConfig::builder()
             .instance_type(TrainingInstanceType::MlM5Large)
@@ -83,7 +87,11 @@ pub async fn create_jobs(account: &TestAccount) -> Vec<(ResourceKind, &'static s
                 )
                 .build(),
         )
-        .transform_output(TransformOutput::builder().s3_output_path("s3://ml-platform-model-output-111122223333/out").build())
+        .transform_output(
+            TransformOutput::builder()
+                .s3_output_path("s3://ml-platform-model-output-111122223333/out")
+                .build(),
+        )
         .transform_resources(
             TransformResources::builder()
                 .instance_type(TransformInstanceType::MlM5Large)
@@ -216,7 +224,11 @@ pub async fn create_jobs(account: &TestAccount) -> Vec<(ResourceKind, &'static s
         .human_task_config(
             HumanTaskConfig::builder()
                 .workteam_arn("arn:aws-us-gov:sagemaker:us-gov-west-1:111122223333:workteam/private-crowd/t")
-                .ui_config(UiConfig::builder().ui_template_s3_uri("s3://ml-platform-model-output-111122223333/t").build())
+                .ui_config(
+                    UiConfig::builder()
+                        .ui_template_s3_uri("s3://ml-platform-model-output-111122223333/t")
+                        .build(),
+                )
                 .pre_human_task_lambda_arn("arn:aws-us-gov:lambda:us-gov-west-1:111122223333:function:pre")
                 .task_title("t")
                 .task_description("d")

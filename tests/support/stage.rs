@@ -57,13 +57,51 @@ pub fn template() -> Value {
 /// The EventBridge patterns the deployment routes to the guard: its event rules in
 /// `infra/template.yaml`, in order (the audit's schedule rule has none).
 pub fn patterns() -> Vec<Value> {
-    let template = template();
+    patterns_to(&template(), "GuardFunction")
+}
+
+/// The patterns of the event rules whose target is the template's `function`.
+pub fn patterns_to(template: &Value, function: &str) -> Vec<Value> {
     let resources = template["Resources"].as_object().unwrap();
     resources
         .values()
         .filter(|resource| resource["Type"] == "AWS::Events::Rule")
+        .filter(|rule| rule["Properties"]["Targets"][0]["Arn"]["Fn::GetAtt"][0] == function)
         .filter_map(|rule| rule["Properties"].get("EventPattern").cloned())
         .collect()
+}
+
+/// The upload guard's rule pattern as CloudFormation resolves it for these parameters: its
+/// `Fn::Sub` over `Fn::Join`s of `SageMakerRoleArns` and `ApprovedOutputBuckets` (and the
+/// `UnroutedBuckets` condition).
+pub fn upload_pattern(roles: &[&str], whole_buckets: &[&str]) -> Value {
+    let template = template();
+    let sub = &template["Resources"]["UploadsRule"]["Properties"]["EventPattern"]["Fn::Sub"];
+    let text = sub[0].as_str().unwrap();
+    let variables = &sub[1];
+    let join = |value: &Value, list: &[&str]| -> String {
+        assert!(value["Fn::Join"][1]["Ref"].is_string(), "{value}");
+        list.join(value["Fn::Join"][0].as_str().unwrap())
+    };
+    let roles = join(&variables["Roles"], roles);
+    let buckets = {
+        let branches = &variables["Buckets"]["Fn::If"];
+        assert_eq!(branches[0], "UnroutedBuckets");
+        if whole_buckets.is_empty() {
+            branches[2].as_str().unwrap().to_owned()
+        } else {
+            let parts = branches[1]["Fn::Join"][1].as_array().unwrap();
+            parts
+                .iter()
+                .map(|part| match part.as_str() {
+                    Some(text) => text.to_owned(),
+                    None => join(part, whole_buckets),
+                })
+                .collect::<String>()
+        }
+    };
+    let resolved = text.replace("${Roles}", &roles).replace("${Buckets}", &buckets);
+    serde_json::from_str(&resolved).unwrap_or_else(|e| panic!("the resolved pattern is not JSON ({e}): {resolved}"))
 }
 
 impl<'e> Stage<'e> {

@@ -75,4 +75,8 @@ pub mod clients {
     pub fn lambda(config: &SdkConfig) -> aws_sdk_lambda::Client {
         aws_sdk_lambda::Client::new(config)
     }
+
+    pub fn iam(config: &SdkConfig) -> aws_sdk_iam::Client {
+        aws_sdk_iam::Client::new(config)
+    }
 }

@@ -6,6 +6,8 @@
 //!   state-aware: already stopped, not yet stoppable and gone are outcomes, not errors.
 //!
 //! Every SageMaker call is made in `sagemaker.rs`, kind by kind.
+//! - [`S3ObjectRemediator`]: the upload guard's quarantine (copy the exact version, then delete it),
+//!   multipart abort and session revocation.
 //! - [`SnsNotifier`]: one SNS message per alert, `MessageStructure=json` (text for people, JSON for
 //!   machines), with filterable message attributes.
 //! - [`S3Reports`]: the audit's report, JSON-lines parts and a summary under one prefix per run.
@@ -25,6 +27,7 @@ mod error;
 mod inventory;
 mod ledger;
 mod notifier;
+mod objects;
 mod remediator;
 mod reports;
 mod sagemaker;
@@ -36,6 +39,7 @@ pub use error::classify;
 pub use inventory::SageMakerInventory;
 pub use ledger::S3Ledger;
 pub use notifier::SnsNotifier;
+pub use objects::{REVOKE_POLICY_NAME, S3ObjectRemediator};
 pub use remediator::SageMakerRemediator;
 pub use reports::S3Reports;
 pub use selfcheck::AwsGuardInputs;

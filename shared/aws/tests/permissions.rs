@@ -127,3 +127,65 @@ fn describe_permissions_are_the_inventory_calls_a_describe_makes() {
         "{listed:?}"
     );
 }
+
+/// S3 authorizes some calls under other actions (the S3 guide's "Actions, resources, and condition
+/// keys" table): the upload guard's calls, and the actions each needs.
+const OBJECT_CALL_ACTIONS: &[(&str, &[&str])] = &[
+    // Reads the source version, writes the evidence.
+    ("copyobject", &["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]),
+    ("headobject", &["s3:GetObject", "s3:GetObjectVersion"]),
+    ("deleteobject", &["s3:DeleteObject", "s3:DeleteObjectVersion"]),
+    ("createmultipartupload", &["s3:PutObject"]),
+    (
+        "uploadpartcopy",
+        &["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+    ),
+    ("completemultipartupload", &["s3:PutObject"]),
+    ("abortmultipartupload", &["s3:AbortMultipartUpload"]),
+    ("listmultipartuploads", &["s3:ListBucketMultipartUploads"]),
+    ("putrolepolicy", &["iam:PutRolePolicy"]),
+];
+
+#[test]
+fn the_object_remediator_is_granted_what_its_calls_need_and_no_more() {
+    const VERBS: &[&str] = &[
+        "copy_",
+        "head_",
+        "delete_",
+        "create_",
+        "upload_",
+        "complete_",
+        "abort_",
+        "list_",
+        "put_",
+    ];
+    let text = source("objects.rs");
+    let mut called = BTreeSet::new();
+    for (at, _) in text.match_indices("()") {
+        let before = &text[..at];
+        let start = before
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(0, |i| i + 1);
+        let name = &before[start..];
+        // Answer accessors, not calls.
+        let accessor = matches!(name, "copy_part_result" | "upload_id");
+        if before[..start].ends_with('.') && !accessor && VERBS.iter().any(|verb| name.starts_with(verb)) {
+            called.insert(name.replace('_', ""));
+        }
+    }
+    let known: BTreeSet<String> = OBJECT_CALL_ACTIONS.iter().map(|(op, _)| (*op).to_owned()).collect();
+    assert_eq!(called, known, "objects.rs calls (left) vs. the table (right)");
+    let needed: BTreeSet<&str> = OBJECT_CALL_ACTIONS
+        .iter()
+        .flat_map(|(_, actions)| actions.iter().copied())
+        .collect();
+    let granted: BTreeSet<&str> = smguard_aws::S3ObjectRemediator::PERMISSIONS
+        .iter()
+        .chain(smguard_aws::S3ObjectRemediator::REVOKE_PERMISSIONS)
+        .copied()
+        .collect();
+    assert_eq!(
+        needed, granted,
+        "needed (left) vs. PERMISSIONS and REVOKE_PERMISSIONS (right)"
+    );
+}

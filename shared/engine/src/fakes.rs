@@ -367,17 +367,16 @@ impl crate::ports::ObjectRemediator for FakeS3 {
                 QuarantineOutcome::Gone
             });
         };
-        if !already_kept {
-            self.record("copy");
-            self.failures.next("copy")?;
-            self.objects.lock().expect("fake lock").insert(
-                kept,
-                FakeObject {
-                    body: original.body,
-                    metadata: evidence.metadata.clone(),
-                },
-            );
-        }
+        // As the adapter does: copy (again, on a retry: the same bytes and metadata), then delete.
+        self.record("copy");
+        self.failures.next("copy")?;
+        self.objects.lock().expect("fake lock").insert(
+            kept,
+            FakeObject {
+                body: original.body,
+                metadata: evidence.metadata.clone(),
+            },
+        );
         self.record("delete");
         self.failures.next("delete")?;
         self.objects.lock().expect("fake lock").remove(&source);

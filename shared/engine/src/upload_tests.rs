@@ -158,7 +158,7 @@ async fn a_failed_copy_deletes_nothing_and_the_alert_says_why() {
 }
 
 #[tokio::test]
-async fn a_throttled_delete_after_the_copy_is_retried_without_copying_again() {
+async fn a_throttled_delete_after_the_copy_is_retried_and_the_evidence_kept() {
     let world = World::new(&[]);
     let write = world.written(PUT_OWN);
     world.s3.fail_next(
@@ -176,10 +176,15 @@ async fn a_throttled_delete_after_the_copy_is_retried_without_copying_again() {
             .object(&write.bucket, &write.key, write.version_id.as_deref())
             .is_some()
     );
-    // Lambda's retry: the copy is already in quarantine; only the delete is made.
+    // Lambda's retry copies the same version again (no extra read on the usual path) and deletes it.
     let report = world.guard(Mode::Enforce).handle(PUT_OWN, NOW + 60).await.unwrap();
     assert!(report.alerted);
-    assert_eq!(world.s3.calls(), vec!["copy", "delete", "delete"]);
+    assert_eq!(world.s3.calls(), vec!["copy", "delete", "copy", "delete"]);
+    let event_id = assess(PUT_OWN, &world.policy).trigger.event_id().unwrap().to_owned();
+    let kept = world
+        .s3
+        .quarantined(&format!("{event_id}/{}/{}", write.bucket, write.key));
+    assert_eq!(kept.map(|o| o.body).as_deref(), Some("exported rows"));
     assert!(
         world
             .s3

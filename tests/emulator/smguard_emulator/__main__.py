@@ -18,6 +18,11 @@ Besides moto's own ``/moto-api/`` it serves:
   order (``requests.py``), for benchmarks that count calls per event.
 - ``POST /_smguard/faults`` / ``DELETE /_smguard/faults``: faults in a caller's requests
   (``faults.py``).
+- ``POST /_smguard/endpoints`` ``{"access_key", "vpc_endpoint_id"}``: that caller's S3 requests come
+  through this VPC endpoint (their data events carry ``vpcEndpointId``; ``null`` clears it).
+
+S3 object writes become CloudTrail data events on the requester's and the bucket owner's buses
+(``s3_trail.py``).
 """
 
 import argparse
@@ -32,7 +37,7 @@ from typing import Any, Callable, Iterable
 
 from werkzeug.serving import make_server
 
-from . import faults, install, lifecycle, requests
+from . import faults, install, lifecycle, requests, s3_trail
 
 
 def control_app(moto_app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
@@ -44,7 +49,7 @@ def control_app(moto_app: Callable[..., Iterable[bytes]]) -> Callable[..., Itera
                 status, headers, body = fault
                 start_response(status, headers)
                 return [body]
-            return moto_app(environ, start_response)
+            return s3_trail.middleware(environ, caller, moto_app, start_response)
 
         def answer(status: str, body: dict[str, Any]) -> Iterable[bytes]:
             start_response(status, [("Content-Type", "application/json")])
@@ -61,6 +66,15 @@ def control_app(moto_app: Callable[..., Iterable[bytes]]) -> Callable[..., Itera
                     return answer("200 OK", {})
                 except (ValueError, TypeError) as error:
                     return answer("400 Bad Request", {"error": str(error)})
+
+        if environ["PATH_INFO"] == "/_smguard/endpoints" and environ["REQUEST_METHOD"] == "POST":
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                body = json.loads(environ["wsgi.input"].read(length) or b"{}")
+                s3_trail.set_endpoint(body["access_key"], body.get("vpc_endpoint_id"))
+                return answer("200 OK", {})
+            except (ValueError, TypeError, KeyError) as error:
+                return answer("400 Bad Request", {"error": f"expected {{access_key, vpc_endpoint_id}}: {error}"})
 
         if environ["PATH_INFO"] == "/_smguard/requests" and environ["REQUEST_METHOD"] == "GET":
             query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))

@@ -1,0 +1,6 @@
+//! The `upload-guard` Lambda function (see `lib.rs`).
+
+#[tokio::main]
+async fn main() -> Result<(), smguard_runtime::Error> {
+    smguard_runtime::run::<smguard_upload_guard::UploadGuard>().await
+}
