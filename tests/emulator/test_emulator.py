@@ -510,6 +510,12 @@ class S3DataEventTest(EmulatorTest):
         self.assertEqual(details[("CopyObject", "exports/y")]["requestParameters"]["x-amz-copy-source"], f"own-{self.account}/exports/x.parquet")
         self.assertNotIn("uploadId", details[("CreateMultipartUpload", "big")]["requestParameters"], "the record logs headers, not the body")
         self.assertEqual(details[("UploadPart", "big")]["requestParameters"]["uploadId"], upload)
+        uploads = workload.list_multipart_uploads(Bucket=f"own-{self.account}")["Uploads"]
+        self.assertEqual(
+            [u["Initiator"]["ID"] for u in uploads],
+            [f"arn:aws-us-gov:sts::{self.account}:assumed-role/AmazonSageMaker-ExecutionRole-1/SageMaker"],
+            "the session that created the upload",
+        )
         outside = details[("PutObject", "out.csv")]
         self.assertEqual(outside["resources"][1]["accountId"], owner)
         self.assertEqual(outside["recipientAccountId"], self.account)

@@ -322,6 +322,30 @@ impl TestAccount {
         aws_sdk_eventbridge::Client::new(&self.config().await)
     }
 
+    pub async fn s3(&self) -> aws_sdk_s3::Client {
+        aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&self.config().await)
+                .force_path_style(true)
+                .build(),
+        )
+    }
+
+    /// The same account, acting as `role` (a path and a name: `service-role/ml`) in a session
+    /// named `session`.
+    pub async fn as_role(&self, emulator: &Emulator, role: &str, session: &str) -> TestAccount {
+        TestAccount {
+            id: self.id.clone(),
+            endpoint: self.endpoint.clone(),
+            credentials: emulator.assume_role(&self.id, role, session).await,
+        }
+    }
+
+    /// The access key these credentials sign with (what the emulator's request log and faults
+    /// are keyed by).
+    pub fn access_key(&self) -> String {
+        self.credentials.access_key_id().to_owned()
+    }
+
     pub async fn cloudtrail(&self) -> aws_sdk_cloudtrail::Client {
         aws_sdk_cloudtrail::Client::new(&self.config().await)
     }

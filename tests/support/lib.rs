@@ -16,3 +16,4 @@ pub mod estate;
 pub mod lambda;
 pub mod runtime_api;
 pub mod stage;
+pub mod uploads;

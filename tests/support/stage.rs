@@ -158,6 +158,32 @@ impl<'e> Deployment<'e> {
         settings: &[(&'static str, &str)],
         topic: &str,
     ) -> Deployment<'e> {
+        Deployment::routing(
+            emulator,
+            account,
+            mode,
+            settings,
+            topic,
+            &patterns(),
+            "smguard-guard",
+            FUNCTION,
+        )
+        .await
+    }
+
+    /// Deploys a function into `account`: its topic, queue, ledger, rules with `patterns`, and its
+    /// environment, with credentials of `role` in a session named `session`.
+    #[allow(clippy::too_many_arguments, reason = "a deployment's parts, each named at the call")]
+    pub async fn routing(
+        emulator: &'e Emulator,
+        account: TestAccount,
+        mode: &str,
+        settings: &[(&'static str, &str)],
+        topic: &str,
+        patterns: &[Value],
+        role: &str,
+        session: &str,
+    ) -> Deployment<'e> {
         // Bucket names are global: one ledger bucket per account.
         let ledger = format!("smguard-ledger-{}", account.id);
         account.create_bucket(emulator, &ledger);
@@ -165,8 +191,8 @@ impl<'e> Deployment<'e> {
         let alerts = account.subscribe_queue(&alerts_topic, "security-operations").await;
         let events = account.create_queue("guard-events").await;
         let bus = account.events().await;
-        for (index, pattern) in patterns().into_iter().enumerate() {
-            let rule = format!("sagemaker-guard-{index}");
+        for (index, pattern) in patterns.iter().enumerate() {
+            let rule = format!("{session}-{index}");
             bus.put_rule()
                 .name(&rule)
                 .event_pattern(pattern.to_string())
@@ -186,7 +212,7 @@ impl<'e> Deployment<'e> {
                 .await
                 .unwrap();
         }
-        let credentials = emulator.assume_role(&account.id, "smguard-guard", FUNCTION).await;
+        let credentials = emulator.assume_role(&account.id, role, session).await;
         let mut env = vec![
             ("AWS_ENDPOINT_URL", emulator.endpoint().to_owned()),
             ("AWS_REGION", REGION.to_owned()),
@@ -200,7 +226,10 @@ impl<'e> Deployment<'e> {
             ("SMGUARD_MODE", mode.to_owned()),
             ("SMGUARD_ALERT_TOPIC_ARN", account.arn("sns", topic)),
             ("SMGUARD_LEDGER_BUCKET", ledger),
-            ("SMGUARD_GUARD_PRINCIPAL_ARNS", account.arn("iam", "role/smguard-guard")),
+            (
+                "SMGUARD_GUARD_PRINCIPAL_ARNS",
+                account.arn("iam", &format!("role/{role}")),
+            ),
             ("SMGUARD_DELETE_NONCOMPLIANT_NOTEBOOKS", "true".to_owned()),
         ];
         env.extend(settings.iter().map(|(k, v)| (*k, (*v).to_owned())));

@@ -4,8 +4,8 @@ do to the real functions.
 ``POST /_smguard/faults`` ``{"access_key", "service", "operation", "error", "times"}`` makes the
 next ``times`` requests signed with ``access_key`` (the function's credentials, never the test's
 set-up calls) to ``service``/``operation`` fail with ``error``: ``ThrottlingException`` (400, as
-AWS's JSON protocols answer it) or ``ServiceUnavailable`` (503). ``DELETE /_smguard/faults``
-clears them all.
+AWS's JSON protocols answer it) or ``ServiceUnavailable`` (503) or ``AccessDenied`` (403). S3's requests are answered in S3's XML error
+shape, the others in the JSON protocols'. ``DELETE /_smguard/faults`` clears them all.
 """
 
 import json
@@ -15,6 +15,7 @@ from typing import Any, Optional
 _ERRORS = {
     "ThrottlingException": ("400 Bad Request", "Rate exceeded"),
     "ServiceUnavailable": ("503 Service Unavailable", "Service is unavailable"),
+    "AccessDenied": ("403 Forbidden", "Access Denied"),
 }
 
 _lock = threading.Lock()
@@ -49,6 +50,10 @@ def take(access_key: str, service: str, operation: str) -> Optional[tuple[str, l
                 if fault["times"] == 0:
                     _faults.remove(fault)
                 status, message = _ERRORS[fault["error"]]
+                if service == "s3":
+                    code = "SlowDown" if fault["error"] == "ThrottlingException" else fault["error"]
+                    body = f"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{message}</Message></Error>".encode()
+                    return status, [("Content-Type", "application/xml")], body
                 body = json.dumps({"__type": fault["error"], "message": message}).encode()
                 headers = [
                     ("Content-Type", "application/x-amz-json-1.1"),

@@ -4,8 +4,9 @@ costs per event.
 moto keeps no request log. This WSGI middleware records, for every signed request, the access key
 (from the SigV4 ``Authorization`` header), the service (its credential scope) and the operation:
 ``X-Amz-Target`` for JSON protocols (SageMaker), ``Action`` for query protocols (SNS, STS), and
-the method on an object or a bucket for S3's REST protocol (``PutObject``, ``GetObject``, …, with
-the conditional headers it carried). ``GET /_smguard/requests?access_key=AKID`` answers
+for S3's REST protocol the operation its method, sub-resource and headers make (``PutObject``,
+``CopyObject``, ``UploadPart``, ``AbortMultipartUpload``, ``ListMultipartUploads``, ``GetObject``, …,
+with the conditional headers it carried). ``GET /_smguard/requests?access_key=AKID`` answers
 ``{"requests": [{"service", "operation", "conditions"}, …]}`` in arrival order.
 """
 
@@ -31,8 +32,22 @@ def _operation(environ: dict[str, Any], service: str) -> str:
     if service == "s3":
         method = environ.get("REQUEST_METHOD", "")
         parts = [part for part in environ.get("PATH_INFO", "").split("/") if part]
+        query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        copy = "HTTP_X_AMZ_COPY_SOURCE" in environ
         if len(parts) >= 2:
+            if method == "PUT" and "partNumber" in query:
+                return "UploadPartCopy" if copy else "UploadPart"
+            if method == "PUT" and copy:
+                return "CopyObject"
+            if method == "POST" and "uploads" in query:
+                return "CreateMultipartUpload"
+            if method == "POST" and "uploadId" in query:
+                return "CompleteMultipartUpload"
+            if method == "DELETE" and "uploadId" in query:
+                return "AbortMultipartUpload"
             return _S3_OBJECT_OPERATIONS.get(method, f"{method} object")
+        if method == "GET" and "uploads" in query:
+            return "ListMultipartUploads"
         return f"{method} bucket"
     query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
     if "Action" in query:

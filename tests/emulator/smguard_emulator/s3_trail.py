@@ -10,6 +10,8 @@ object write (``PutObject``, ``CopyObject``, ``PostObject``, ``CreateMultipartUp
 AWS), ``additionalEventData.bytesTransferredIn``, the caller's ``userIdentity``, ``vpcEndpointId``
 when the caller's requests come through a VPC endpoint (``POST /_smguard/endpoints``), and
 ``resources`` with the bucket owner's ``accountId``. Failed calls carry ``errorCode``.
+``ListMultipartUploads`` names each upload's initiator by the ARN of the session that created it
+(moto names a made-up IAM user).
 
 CloudTrail delivers a data event to the requester's account and to the bucket owner's: each copy
 goes to that account's default bus in the call's Region, with its own ``eventID`` and a shared
@@ -26,6 +28,8 @@ from . import events
 _lock = threading.Lock()
 # access key -> VPC endpoint ID its requests come through
 _endpoints: dict[str, str] = {}
+# upload ID -> the ARN of the session that created it (moto names a made-up IAM user instead)
+_initiators: dict[str, str] = {}
 
 
 def set_endpoint(access_key: str, vpc_endpoint_id: str | None) -> None:
@@ -76,6 +80,8 @@ def middleware(environ: dict[str, Any], caller: tuple[str, str, str] | None, app
     if "CONTENT_TYPE" in environ:
         headers["content-type"] = environ["CONTENT_TYPE"]
     bucket, key = _bucket_and_key(environ)
+    if method == "GET" and not key and "uploads" in query:
+        return _with_initiators(app, environ, start_response)
     call = _call(method, query, headers, bool(key))
     if call is None:
         return app(environ, start_response)
@@ -100,6 +106,33 @@ def middleware(environ: dict[str, Any], caller: tuple[str, str, str] | None, app
     except Exception:  # an event that cannot be recorded must not fail the call
         events.log.exception("could not record the S3 data event of %s", call)
     return body
+
+
+def _with_initiators(app: Callable[..., Iterable[bytes]], environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """ListMultipartUploads naming each upload's initiator as the session that created it."""
+    import re
+
+    captured: dict[str, Any] = {}
+
+    def capture(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        captured["status"], captured["headers"] = status, response_headers
+        return lambda data: None
+
+    body = b"".join(app(environ, capture)).decode("utf-8", "replace")
+
+    def initiator(upload: "re.Match[str]") -> str:
+        text = upload.group(0)
+        found = re.search(r"<UploadId>([^<]+)</UploadId>", text)
+        with _lock:
+            arn = _initiators.get(found.group(1)) if found else None
+        if arn is None:
+            return text
+        return re.sub(r"<Initiator>.*?</Initiator>", f"<Initiator><ID>{arn}</ID><DisplayName>{arn.rsplit('/', 1)[-1]}</DisplayName></Initiator>", text, flags=re.S)
+
+    rewritten = re.sub(r"<Upload>.*?</Upload>", initiator, body, flags=re.S).encode()
+    headers = [(k, str(len(rewritten)) if k.lower() == "content-length" else v) for k, v in captured.get("headers", [])]
+    start_response(captured.get("status", "500 Internal Server Error"), headers)
+    return [rewritten]
 
 
 def _emit(access_key: str, environ: dict[str, Any], call: str, bucket: str, key: str, query: dict[str, list[str]], headers: dict[str, str], captured: dict[str, Any], body: bytes) -> None:
@@ -134,12 +167,20 @@ def _emit(access_key: str, environ: dict[str, Any], call: str, bucket: str, key:
     } or None
     length = headers.get("x-amz-decoded-content-length") or environ.get("CONTENT_LENGTH") or "0"
     shared = str(uuid.uuid4())
+    identity = _user_identity(account, region, access_key)
+    if call == "CreateMultipartUpload" and status < 400:
+        import re
+
+        found = re.search(rb"<UploadId>([^<]+)</UploadId>", body)
+        if found:
+            with _lock:
+                _initiators[found.group(1).decode()] = identity.get("arn", "")
     with _lock:
         endpoint = _endpoints.get(access_key)
     for recipient in dict.fromkeys([account, owner or account]):
         entry: dict[str, Any] = {
             "eventVersion": "1.11",
-            "userIdentity": _user_identity(account, region, access_key),
+            "userIdentity": identity,
             "eventTime": events.iso_now(),
             "eventSource": "s3.amazonaws.com",
             "eventName": call,
