@@ -1,6 +1,8 @@
 //! `make bench-guard`: what the release functions cost, measured from outside: `sagemaker-guard`
-//! in full, and the `audit` binary beside it (size, cold start, peak RSS over an audit of the
-//! estate).
+//! and `upload-guard` in full, and the `audit` binary beside them (size, cold start, peak RSS over
+//! an audit of the estate); and the share of a mixed stream of S3 writes (95 % compliant) that the
+//! upload rule's pattern keeps from the function, by EventBridge's `TestEventPattern` in the
+//! emulator.
 //!
 //! The binary runs as Lambda runs it, against a local Lambda Runtime API (`runtime_api.rs`), with
 //! its SDK pointed at the emulator and a deployment (topic, ledger bucket) in an account of it.
@@ -35,7 +37,8 @@ use smguard_policy::ResourceKind;
 use smguard_tests::emulator::{Emulator, REGION, workspace};
 use smguard_tests::estate::{create_compliant_training_job, create_notebook, create_open_training_job};
 use smguard_tests::runtime_api::{Answer, FunctionProcess, RuntimeApi};
-use smguard_tests::stage::Deployment;
+use smguard_tests::stage::{Deployment, upload_pattern};
+use smguard_tests::uploads::UploadEstate;
 
 const VOLUME_KEY: &str = "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/4f2b8c1e-7a3d-4e5f-9b6c-2d1e0f3a4b5c";
 const OUTPUT_KEY: &str = "alias/ml-platform-output";
@@ -383,8 +386,174 @@ async fn main() {
     for (label, latency, calls) in &bench.rows {
         println!("{label:<width$}  {latency:>22}  {calls}");
     }
-    let _ = std::fs::remove_dir_all(&scratch);
     drop(bench);
     drop(deployment);
+
+    uploads(&emulator, &options, &scratch).await;
+    let _ = std::fs::remove_dir_all(&scratch);
     emulator.stop_and_clean();
+}
+
+/// The upload guard: cold start, latency and calls per event by case, and what its rule keeps
+/// from it.
+async fn uploads(emulator: &Emulator, options: &Options, scratch: &std::path::Path) {
+    let n = options.events;
+    let binary = options.binary.with_file_name("upload-guard");
+    let estate = UploadEstate::deploy(emulator, "enforce").await;
+    let access_key = estate.function_access_key();
+    let s3 = estate.workload.s3().await;
+    for i in 0..n {
+        estate
+            .put(&estate.scratch_bucket, &format!("exports/own-{i}.parquet"), "rows")
+            .await;
+    }
+    let own = routed_bodies(&estate, n).await;
+    for i in 0..n {
+        estate
+            .put(&estate.foreign_bucket, &format!("incoming/foreign-{i}.parquet"), "rows")
+            .await;
+    }
+    let foreign = routed_bodies(&estate, n).await;
+    for i in 0..n {
+        s3.create_multipart_upload()
+            .bucket(&estate.scratch_bucket)
+            .key(format!("exports/big-{i}.parquet"))
+            .send()
+            .await
+            .expect("CreateMultipartUpload");
+    }
+    let multipart = routed_bodies(&estate, n).await;
+    for i in 0..n {
+        estate
+            .put(&estate.shared_bucket, &format!("output/report-{i}.html"), "report")
+            .await;
+    }
+    let compliant = routed_bodies(&estate, n).await;
+
+    let mut inits = Vec::new();
+    for start in 0..options.starts {
+        let api = RuntimeApi::start();
+        api.queue(&compliant[start % compliant.len()]);
+        let function = FunctionProcess::start(
+            &binary,
+            "upload-guard",
+            &estate.deployment.env,
+            &api,
+            &scratch.join(format!("upload-cold-{start}.log")),
+        );
+        let answer = api.answer(Duration::from_secs(60)).expect("the function answers");
+        assert!(answer.ok, "upload cold start {start}: {}", answer.body);
+        inits.push(millis(
+            api.first_poll().expect("polled").duration_since(function.started),
+        ));
+    }
+    let api = RuntimeApi::start();
+    let function = FunctionProcess::start(
+        &binary,
+        "upload-guard",
+        &estate.deployment.env,
+        &api,
+        &scratch.join("upload-warm.log"),
+    );
+    let mut bench = Bench {
+        emulator,
+        api,
+        access_key,
+        rows: Vec::new(),
+    };
+    bench.measure("PutObject under an approved prefix", &compliant);
+    bench.measure("PutObject into another bucket of the account: quarantine + alert", &own);
+    bench.measure("the same PutObject delivered again", &own);
+    bench.measure("CreateMultipartUpload outside: find + abort + alert", &multipart);
+    bench.measure("PutObject into another account's bucket: critical alert", &foreign);
+    let peak_rss = function.peak_rss_mib();
+    drop(function);
+
+    let (init, _, init_max) = spread(inits);
+    let size = std::fs::metadata(&binary)
+        .map(|m| m.len() as f64 / 1_048_576.0)
+        .unwrap_or(0.0);
+    println!("\nupload-guard: {} ({size:.1} MiB)", binary.display());
+    println!(
+        "cold start ({} starts, median / max): init {init:.1} / {init_max:.1} ms; peak RSS after {} events {peak_rss:.1} MiB\n",
+        options.starts,
+        5 * n
+    );
+    let width = bench.rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+    println!(
+        "{:<width$}  {:>22}  AWS API calls per event",
+        format!("{n} events each"),
+        "ms median / p95 / max"
+    );
+    for (label, latency, calls) in &bench.rows {
+        println!("{label:<width$}  {latency:>22}  {calls}");
+    }
+    drop(bench);
+    pattern_share(&estate).await;
+}
+
+/// What the rule delivered since the last call: `expected` events.
+async fn routed_bodies(estate: &UploadEstate<'_>, expected: usize) -> Vec<String> {
+    let mut bodies = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while bodies.len() < expected && Instant::now() < deadline {
+        bodies.extend(estate.deployment.routed().await);
+    }
+    assert_eq!(bodies.len(), expected, "routed writes");
+    bodies
+}
+
+/// A stream of 2,000 S3 data events as a busy platform makes them (95 % compliant: checkpoints
+/// and model artifacts into the model bucket, approved whole; 5 % outside it, into another bucket
+/// of the account), tested against the upload rule's pattern with `TestEventPattern`.
+async fn pattern_share(estate: &UploadEstate<'_>) {
+    let account = &estate.deployment.account;
+    let roles = account.arn("iam", "role/service-role/AmazonSageMaker-ExecutionRole-*");
+    let pattern = upload_pattern(&[roles.as_str()], &[estate.model_bucket.as_str()]).to_string();
+    let template: Value = serde_json::from_str(include_str!(
+        "../../events/cloudtrail/s3/put-object.own-other-bucket.json"
+    ))
+    .expect("fixture");
+    let events = account.events().await;
+    let (mut compliant, mut kept, mut outside, mut routed) = (0, 0, 0, 0);
+    for i in 0..2000 {
+        let mut event = template.clone();
+        let into_model = i % 20 != 0;
+        let bucket = if into_model {
+            &estate.model_bucket
+        } else {
+            &estate.scratch_bucket
+        };
+        let key = if i % 3 == 0 {
+            format!("churn/checkpoints/checkpoint-{i}.pt")
+        } else {
+            format!("churn/output/model-{i}.tar.gz")
+        };
+        event["account"] = Value::String(account.id.clone());
+        event["detail"]["eventName"] =
+            Value::String(["PutObject", "UploadPart", "CompleteMultipartUpload"][i % 3].to_owned());
+        event["detail"]["requestParameters"]["bucketName"] = Value::String(bucket.clone());
+        event["detail"]["requestParameters"]["key"] = Value::String(key);
+        event["detail"]["userIdentity"]["sessionContext"]["sessionIssuer"]["arn"] =
+            Value::String(account.arn("iam", "role/service-role/AmazonSageMaker-ExecutionRole-e2e"));
+        let matched = events
+            .test_event_pattern()
+            .event_pattern(&pattern)
+            .event(event.to_string())
+            .send()
+            .await
+            .expect("TestEventPattern")
+            .result;
+        if into_model {
+            compliant += 1;
+            kept += usize::from(!matched);
+        } else {
+            outside += 1;
+            routed += usize::from(matched);
+        }
+    }
+    println!(
+        "\nupload rule pattern over 2,000 S3 data events (TestEventPattern): {kept}/{compliant} compliant writes kept from the function ({:.1} %), {routed}/{outside} writes outside the approved locations routed",
+        100.0 * kept as f64 / compliant as f64
+    );
 }

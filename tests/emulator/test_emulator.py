@@ -434,6 +434,14 @@ class TrailTest(EmulatorTest):
         self.assertIsInstance(change["detail"]["CreationTime"], int, "epoch milliseconds, as SageMaker sends them")
 
 
+    def test_test_event_pattern_judges_with_the_rules_matcher(self) -> None:
+        events = self.client("events")
+        event = {"source": "aws.s3", "detail-type": "AWS API Call via CloudTrail", "detail": {"requestParameters": {"bucketName": "model-out"}}}
+        routed = {"source": ["aws.s3"], "detail": {"requestParameters": {"bucketName": [{"anything-but": ["model-out"]}]}}}
+        self.assertFalse(events.test_event_pattern(EventPattern=json.dumps(routed), Event=json.dumps(event))["Result"])
+        event["detail"]["requestParameters"]["bucketName"] = "scratch"
+        self.assertTrue(events.test_event_pattern(EventPattern=json.dumps(routed), Event=json.dumps(event))["Result"])
+
     def test_a_disabled_rule_delivers_nothing_until_enabled_again(self) -> None:
         events, sqs, sm = self.client("events"), self.client("sqs"), self.client("sagemaker")
         queue = sqs.create_queue(QueueName="q")["QueueUrl"]

@@ -3,7 +3,7 @@
 moto delivers events to targets through a template that leaves out ``account`` and writes
 ``time`` as a bare number; EventBridge sends both, ``time`` as an ISO string, in the order below
 (smguard reads ``detail-type`` before ``detail`` in one pass). `install` gives deliveries AWS's
-envelope.
+envelope, delivers nothing through disabled rules, and answers ``TestEventPattern``.
 """
 
 import datetime
@@ -81,3 +81,20 @@ def install() -> None:
         send_to_targets(self, *args, **kwargs)
 
     Rule.send_to_targets = send_when_enabled
+
+    # moto answers TestEventPattern with nothing (its handler is a stub): judge the event with the
+    # same matcher its rules use, as EventBridge's API does.
+    from moto.events.models import EventPattern
+    from moto.events.responses import EventsHandler
+
+    def test_event_pattern(self: Any) -> str:
+        try:
+            pattern = EventPattern.load(self._get_param("EventPattern"))
+            event = json.loads(self._get_param("Event") or "{}")
+        except (ValueError, TypeError) as error:
+            from moto.events.exceptions import InvalidEventPatternException
+
+            raise InvalidEventPatternException(str(error))
+        return json.dumps({"Result": pattern.matches_event(event)})
+
+    EventsHandler.test_event_pattern = test_event_pattern
