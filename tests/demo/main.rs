@@ -6,7 +6,10 @@
 //! a notebook, a training job and a model outside the VPC without customer keys, plus one compliant
 //! training job, then delivers the events SageMaker and CloudTrail emit, step by step, and prints
 //! what the function answered, the alerts security operations received and the before/after state
-//! of each resource. Stops everything and removes its files at the end.
+//! of each resource. Then it audits the estate with the `audit` function, and deploys the
+//! `upload-guard` function into a second account, where a notebook's role exports data: into a
+//! bucket of the account (quarantined) and into a partner's bucket (a critical alert). Stops
+//! everything and removes its files at the end.
 //!
 //!     smguard-demo [--dry-run]
 
@@ -28,7 +31,9 @@ use smguard_tests::emulator::{Emulator, REGION};
 use smguard_tests::estate::{
     create_compliant_training_job, create_notebook, create_open_model, create_open_training_job,
 };
+use smguard_tests::lambda::LocalLambda;
 use smguard_tests::stage::Stage;
+use smguard_tests::uploads::{FUNCTION as UPLOAD_GUARD, UploadEstate};
 
 const VOLUME_KEY: &str = "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/4f2b8c1e-7a3d-4e5f-9b6c-2d1e0f3a4b5c";
 const OUTPUT_KEY: &str = "alias/ml-platform-output";
@@ -143,6 +148,8 @@ async fn main() {
 
     let Stage { lambda, .. } = stage;
     lambda.stop_and_clean();
+
+    uploads(&emulator, mode).await;
     emulator.stop_and_clean();
     println!("\ncleaned up: the function and the test bed are stopped, their files removed.");
 }
@@ -177,6 +184,116 @@ async fn audit(stage: &Stage<'_>, payload: &str) {
             None => print_alert(&alert),
         }
     }
+}
+
+/// The upload guard in a second account: a notebook's role writes a model artifact where it
+/// should, then exports data to another bucket of the account and to a partner's bucket.
+async fn uploads(emulator: &Emulator, mode: &str) {
+    let estate = UploadEstate::deploy(emulator, mode).await;
+    let lambda = LocalLambda::start(
+        &format!("demo-upload-{}", estate.deployment.account.id),
+        &estate.deployment.env,
+    );
+    step(
+        8,
+        "the upload guard: a notebook's role writes to S3 (a trail logs S3 write data events)",
+    );
+    println!(
+        "  account {}, role service-role/AmazonSageMaker-ExecutionRole-e2e; approved: s3://{}/ (whole), s3://{}/output/",
+        estate.deployment.account.id, estate.model_bucket, estate.shared_bucket
+    );
+    estate.put(&estate.model_bucket, "churn/model.tar.gz", "weights").await;
+    estate
+        .put(&estate.scratch_bucket, "exports/customers.parquet", "customer rows")
+        .await;
+    estate
+        .put(&estate.foreign_bucket, "incoming/customers.parquet", "customer rows")
+        .await;
+    println!(
+        "  PutObject s3://{}/churn/model.tar.gz -> not routed (approved whole)",
+        estate.model_bucket
+    );
+    for body in estate.deployment.routed().await {
+        let event: Value = serde_json::from_str(&body).unwrap();
+        let parameters = &event["detail"]["requestParameters"];
+        let what = format!(
+            "{} s3://{}/{}",
+            event["detail"]["eventName"].as_str().unwrap_or("?"),
+            parameters["bucketName"].as_str().unwrap_or("?"),
+            parameters["key"].as_str().unwrap_or("?")
+        );
+        let answer = lambda.invoke(UPLOAD_GUARD, &body);
+        if answer.failed() {
+            println!("  {what} -> FAILED: {}\n{}", answer.body, lambda.logs());
+            continue;
+        }
+        let actions: Vec<String> = serde_json::from_value::<Vec<ActionTaken>>(answer.body["actions"].clone())
+            .unwrap_or_default()
+            .iter()
+            .map(|taken| format!("{} {}", taken.action, taken.describe()))
+            .collect();
+        let outcome = answer.body["outcome"].as_str().unwrap_or("?");
+        let done = match (actions.is_empty(), outcome) {
+            (false, _) => format!(": {}", actions.join("; ")),
+            (true, "non_compliant") => ": another account's bucket, nothing smguard may touch".to_owned(),
+            (true, _) => String::new(),
+        };
+        let alerted = if answer.body["alerted"] == true {
+            ", alerted"
+        } else {
+            ""
+        };
+        println!("  {what} -> {outcome}{done}{alerted}");
+    }
+    for alert in estate.deployment.alerts().await {
+        println!(
+            "  ALERT  [{}] {}",
+            alert["severity"].as_str().unwrap_or("?"),
+            alert["subject"].as_str().unwrap_or_default()
+        );
+        let object = &alert["object"];
+        println!(
+            "         owner {} ({}), {} bytes, by {} from {} via {}",
+            object["bucket_owner"].as_str().unwrap_or("unknown"),
+            if object["own_bucket"] == true {
+                "this account"
+            } else {
+                "ANOTHER ACCOUNT"
+            },
+            object["bytes"],
+            alert["principal"].as_str().unwrap_or("?"),
+            alert["source_ip"].as_str().unwrap_or("?"),
+            object["vpc_endpoint_id"].as_str().unwrap_or("no VPC endpoint")
+        );
+    }
+    let kept = estate.quarantined().await;
+    println!(
+        "  quarantine s3://{}/: {}",
+        estate.quarantine_bucket,
+        if kept.is_empty() {
+            "empty".to_owned()
+        } else {
+            kept.join(", ")
+        }
+    );
+    let left = estate
+        .read(
+            &estate.deployment.account,
+            &estate.scratch_bucket,
+            "exports/customers.parquet",
+        )
+        .await
+        .is_some();
+    println!(
+        "  s3://{}/exports/customers.parquet {}",
+        estate.scratch_bucket,
+        if left {
+            "is still there"
+        } else {
+            "is gone (kept in quarantine)"
+        }
+    );
+    lambda.stop_and_clean();
 }
 
 fn step(number: u32, title: &str) {

@@ -9,7 +9,7 @@
 //!    event.
 
 use serde::Serialize;
-use smguard_policy::{Decision, Outcome, PolicyConfig, Resource, ResourceRef, decide, normalize};
+use smguard_policy::{Decision, Outcome, PolicyConfig, Resource, ResourceRef, S3Write, decide, normalize};
 
 use crate::alert::ActionTaken;
 use crate::ports::{Inventory, Ledger, Notifier, ObjectRemediator, Remediator};
@@ -41,7 +41,7 @@ impl Report {
             event_id: decision.trigger.event_id().map(str::to_owned),
             outcome: decision.outcome,
             resource: decision.resource.as_ref().map(Resource::reference),
-            object: decision.write.as_ref().map(|write| write.object_arn()),
+            object: decision.write.as_ref().and_then(S3Write::object_arn),
             rules: decision
                 .evaluation
                 .failed_rules()

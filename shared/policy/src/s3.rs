@@ -119,14 +119,11 @@ impl S3Write {
         format!("s3://{}/{}", self.bucket, self.key)
     }
 
-    /// The object's ARN in the call's partition.
-    pub fn object_arn(&self) -> String {
-        format!(
-            "arn:{}:s3:::{}/{}",
-            self.location.partition.as_deref().unwrap_or("aws"),
-            self.bucket,
-            self.key
-        )
+    /// The object's ARN in the call's partition; `None` when the record says neither the caller's
+    /// partition nor the Region (never guessed).
+    pub fn object_arn(&self) -> Option<String> {
+        let partition = self.location.partition.as_deref()?;
+        Some(format!("arn:{partition}:s3:::{}/{}", self.bucket, self.key))
     }
 }
 

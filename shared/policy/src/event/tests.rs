@@ -420,8 +420,8 @@ fn an_s3_data_event_reads_into_the_write_its_record_states() {
     assert_eq!(write.vpc_endpoint_id.as_deref(), Some("vpce-0a1b2c3d4e5f60718"));
     assert_eq!(write.location.partition.as_deref(), Some("aws-us-gov"));
     assert_eq!(
-        write.object_arn(),
-        "arn:aws-us-gov:s3:::ml-platform-scratch-111122223333/exports/churn-features.parquet"
+        write.object_arn().as_deref(),
+        Some("arn:aws-us-gov:s3:::ml-platform-scratch-111122223333/exports/churn-features.parquet")
     );
     assert_eq!(write.upload_id, None);
 }
