@@ -207,18 +207,22 @@ fn statements(template: &Value, role: &str) -> Vec<(Option<String>, Value)> {
         .collect()
 }
 
+/// The actions of the unconditional (or the conditional) statements, less the plumbing every
+/// function has (its key, its on-failure queue, its logs).
+fn service_actions(statements: &[(Option<String>, Value)], conditional: bool) -> BTreeSet<String> {
+    statements
+        .iter()
+        .filter(|(condition, _)| condition.is_some() == conditional)
+        .flat_map(|(_, s)| strings(&s["Action"]))
+        .filter(|action| !action.starts_with("kms:") && !action.starts_with("sqs:") && !action.starts_with("logs:"))
+        .collect()
+}
+
 #[test]
 fn the_audit_role_reads_everything_and_contains_only_when_allowed() {
     let template = template();
     let statements = statements(&template, "AuditRole");
-    let granted = |conditional: bool| -> BTreeSet<String> {
-        statements
-            .iter()
-            .filter(|(condition, _)| condition.is_some() == conditional)
-            .flat_map(|(_, s)| strings(&s["Action"]))
-            .filter(|action| !action.starts_with("kms:") && !action.starts_with("logs:"))
-            .collect()
-    };
+    let granted = |conditional: bool| service_actions(&statements, conditional);
     let reads: BTreeSet<String> = SageMakerInventory::describe_permissions()
         .into_iter()
         .chain(SageMakerInventory::list_permissions())
@@ -280,14 +284,7 @@ fn the_audit_role_reads_everything_and_contains_only_when_allowed() {
 fn the_upload_guard_role_grants_what_its_adapters_call_in_this_account_and_revokes_only_when_enabled() {
     let template = template();
     let statements = statements(&template, "UploadGuardRole");
-    let granted = |conditional: bool| -> BTreeSet<String> {
-        statements
-            .iter()
-            .filter(|(condition, _)| condition.is_some() == conditional)
-            .flat_map(|(_, s)| strings(&s["Action"]))
-            .filter(|action| !action.starts_with("kms:") && !action.starts_with("sqs:") && !action.starts_with("logs:"))
-            .collect()
-    };
+    let granted = |conditional: bool| service_actions(&statements, conditional);
     let needed: BTreeSet<String> = [
         S3ObjectRemediator::PERMISSIONS,
         SnsNotifier::PERMISSIONS,

@@ -178,6 +178,19 @@ struct Bench<'a> {
 }
 
 impl Bench<'_> {
+    /// The rows: latency and calls per event, `n` events each.
+    fn print(&self, n: usize) {
+        let width = self.rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+        println!(
+            "{:<width$}  {:>22}  AWS API calls per event",
+            format!("{n} events each"),
+            "ms median / p95 / max"
+        );
+        for (label, latency, calls) in &self.rows {
+            println!("{label:<width$}  {latency:>22}  {calls}");
+        }
+    }
+
     /// Feeds `events` one at a time (as one Lambda instance takes them) and records a row.
     fn measure(&mut self, label: &str, events: &[String]) -> Vec<Answer> {
         let before = calls_so_far(self.emulator, &self.access_key);
@@ -377,15 +390,7 @@ async fn main() {
         "audit cold start ({} starts, median / max): init {audit_init:.1} / {audit_init_max:.1} ms; answer (an audit of {} resources) {audit_answer:.1} / {audit_answer_max:.1} ms; peak RSS {audit_rss:.1} MiB\n",
         options.starts, audited
     );
-    let width = bench.rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
-    println!(
-        "{:<width$}  {:>22}  AWS API calls per event",
-        format!("{n} events each"),
-        "ms median / p95 / max"
-    );
-    for (label, latency, calls) in &bench.rows {
-        println!("{label:<width$}  {latency:>22}  {calls}");
-    }
+    bench.print(n);
     drop(bench);
     drop(deployment);
 
@@ -479,15 +484,7 @@ async fn uploads(emulator: &Emulator, options: &Options, scratch: &std::path::Pa
         options.starts,
         5 * n
     );
-    let width = bench.rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
-    println!(
-        "{:<width$}  {:>22}  AWS API calls per event",
-        format!("{n} events each"),
-        "ms median / p95 / max"
-    );
-    for (label, latency, calls) in &bench.rows {
-        println!("{label:<width$}  {latency:>22}  {calls}");
-    }
+    bench.print(n);
     drop(bench);
     pattern_share(&estate).await;
 }
