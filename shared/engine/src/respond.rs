@@ -223,11 +223,16 @@ impl Responder<'_> {
 
     async fn carry_out(&self, action: Action, target: &Target<'_>, now: u64) -> ActionTaken {
         if self.mode == Mode::DryRun {
+            // Where the evidence would go is worth saying; the other verbs' results say it all.
             let detail = match (action.verb(), target) {
                 (Verb::Quarantine, Target::Write { evidence, .. }) => {
                     Some(format!("to quarantine as `{}`", evidence.key))
                 }
-                _ => None,
+                (
+                    Verb::Stop | Verb::StopWhenReady | Verb::Delete | Verb::Abort | Verb::Revoke | Verb::Alert,
+                    Target::Resource(_) | Target::Write { .. },
+                )
+                | (Verb::Quarantine, Target::Resource(_)) => None,
             };
             return ActionTaken {
                 action,
