@@ -623,3 +623,92 @@ fn every_fixture_of_a_create_call_is_under_events() {
     // The round trip above reads the fixtures through the table; keep them where it looks.
     assert!(events_dir().join("cloudtrail/sagemaker").is_dir());
 }
+
+/// The object remediator's calls the end-to-end test does not reach: an abort by upload ID of an
+/// upload already gone, and session revocation (IAM's inline deny on older tokens).
+#[tokio::test]
+async fn the_object_remediator_aborts_once_and_revokes_sessions_with_an_inline_deny() {
+    use smguard_engine::ports::{AbortOutcome, ObjectRemediator};
+
+    let emulator = Emulator::shared();
+    let account = emulator.account().await;
+    let bucket = format!("scratch-{}", account.id);
+    account.create_bucket(emulator, &bucket);
+    let s3 = account.s3().await;
+    let upload = s3
+        .create_multipart_upload()
+        .bucket(&bucket)
+        .key("exports/x")
+        .send()
+        .await
+        .unwrap()
+        .upload_id
+        .unwrap();
+    let config = account.config().await;
+    let iam = aws_sdk_iam::Client::new(&config);
+    let role = "AmazonSageMaker-ExecutionRole-adapters";
+    iam.create_role()
+        .role_name(role)
+        .path("/service-role/")
+        .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[]}"#)
+        .send()
+        .await
+        .unwrap();
+    let objects = smguard_aws::S3ObjectRemediator::new(s3, Some(iam.clone()), "quarantine", None);
+    let event = std::fs::read_to_string(events_dir().join("cloudtrail/s3/upload-part.own-other-bucket.json")).unwrap();
+    let config = smguard_policy::PolicyConfig::from_settings(&cases::base_settings()).unwrap();
+    let mut write = assess(&event, &config).write.unwrap();
+    write.bucket = bucket.clone();
+    write.key = "exports/x".to_owned();
+    write.upload_id = Some(upload.clone());
+    assert_eq!(
+        objects.abort_uploads(&write).await.unwrap(),
+        AbortOutcome::Aborted { uploads: vec![upload] }
+    );
+    assert_eq!(
+        objects.abort_uploads(&write).await.unwrap(),
+        AbortOutcome::NoneOpen,
+        "already aborted"
+    );
+
+    let role_arn = account.arn("iam", &format!("role/service-role/{role}"));
+    objects.revoke_sessions(&role_arn, 1_764_600_000).await.unwrap();
+    let policy = iam
+        .get_role_policy()
+        .role_name(role)
+        .policy_name(smguard_aws::REVOKE_POLICY_NAME)
+        .send()
+        .await
+        .unwrap();
+    let document = policy.policy_document();
+    let document = urlencoding_decode(document);
+    let document: Value = serde_json::from_str(&document).unwrap();
+    assert_eq!(document["Statement"][0]["Effect"], "Deny");
+    assert_eq!(
+        document["Statement"][0]["Condition"]["DateLessThan"]["aws:TokenIssueTime"],
+        "2025-12-01T14:40:00Z"
+    );
+}
+
+/// IAM answers policy documents URL-encoded (RFC 3986).
+fn urlencoding_decode(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    let mut rest = text.as_bytes();
+    while let Some((&byte, tail)) = rest.split_first() {
+        let decoded = (byte == b'%')
+            .then(|| tail.get(..2))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
+        match decoded {
+            Some(decoded) => {
+                out.push(decoded);
+                rest = &tail[2..];
+            }
+            None => {
+                out.push(byte);
+                rest = tail;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
