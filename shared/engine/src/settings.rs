@@ -56,13 +56,7 @@ fn invalid(key: &str, reason: String) -> ConfigError {
 /// A required setting naming an S3 bucket.
 pub fn bucket(settings: &Settings, key: &str) -> Result<String, ConfigError> {
     let bucket = required(settings, key)?;
-    let valid = (3..=63).contains(&bucket.len())
-        && bucket
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
-        && bucket.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && bucket.ends_with(|c: char| c.is_ascii_alphanumeric());
-    if !valid {
+    if smguard_policy::s3::bucket_name(bucket).is_err() {
         return Err(invalid(key, format!("`{bucket}` is not an S3 bucket name")));
     }
     Ok(bucket.to_owned())

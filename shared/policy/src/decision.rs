@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::PolicyConfig;
 use crate::event::{EventInfo, NormalizedEvent, Subject, normalize};
 use crate::kind::{Containment, ResourceKind};
-use crate::model::{Lifecycle, Resource, SourceKind};
+use crate::model::{Lifecycle, Location, Resource, SourceKind};
 use crate::rules::{Evaluation, evaluate, evaluate_write};
 use crate::s3::S3Write;
 
@@ -277,17 +277,14 @@ impl Decision {
     /// Account and Region are in every key: same-named resources of two accounts (or Regions)
     /// sharing a ledger are two facts.
     pub fn ledger_key(&self) -> Option<String> {
-        let located = |resource: &Resource| {
-            let account = resource
-                .location
-                .account
-                .as_deref()
+        // Where the subject is, the event's account and Region where the subject does not say.
+        let located = |location: Option<&Location>| {
+            let account = location
+                .and_then(|l| l.account.as_deref())
                 .or(self.event.account.as_deref())
                 .unwrap_or("unknown-account");
-            let region = resource
-                .location
-                .region
-                .as_deref()
+            let region = location
+                .and_then(|l| l.region.as_deref())
                 .or(self.event.region.as_deref())
                 .unwrap_or("unknown-region");
             format!("{account}/{region}")
@@ -295,31 +292,19 @@ impl Decision {
         if let Some(write) = &self.write {
             // One multipart upload is one fact, however many `UploadPart` records it makes; a
             // record without an upload ID (a single write, or `CreateMultipartUpload`) is its own.
-            let account = write
-                .location
-                .account
-                .as_deref()
-                .or(self.event.account.as_deref())
-                .unwrap_or("unknown-account");
-            let region = write
-                .location
-                .region
-                .as_deref()
-                .or(self.event.region.as_deref())
-                .unwrap_or("unknown-region");
             let instance = match &write.upload_id {
                 Some(upload) => format!("upload/{upload}"),
                 None => format!("event/{}", self.trigger.event_id()?),
             };
             return Some(format!(
-                "{account}/{region}/s3-write/{}/{}/{instance}",
-                write.bucket, write.key
+                "{}/s3-write/{}/{}/{instance}",
+                located(Some(&write.location)),
+                write.bucket,
+                write.key
             ));
         }
         let Some(resource) = &self.resource else {
-            let account = self.event.account.as_deref().unwrap_or("unknown-account");
-            let region = self.event.region.as_deref().unwrap_or("unknown-region");
-            return Some(format!("{account}/{region}/{}/event", self.trigger.event_id()?));
+            return Some(format!("{}/{}/event", located(None), self.trigger.event_id()?));
         };
         let containment = resource.kind.entry().containment;
         match &self.trigger {
@@ -331,14 +316,14 @@ impl Decision {
                     .map_or("unknown", |status| status.value.as_str());
                 Some(format!(
                     "state-change/{}/{}/{}/{status}",
-                    located(resource),
+                    located(Some(&resource.location)),
                     resource.kind,
                     resource.name
                 ))
             }
             Trigger::ApiCall { .. } | Trigger::StateChange { .. } | Trigger::Event { .. } => Some(format!(
                 "{}/{}/{}/{}",
-                located(resource),
+                located(Some(&resource.location)),
                 self.trigger.event_id()?,
                 resource.kind,
                 resource.name
@@ -355,7 +340,7 @@ impl Decision {
                 rules.sort();
                 Some(format!(
                     "audit/{}/{}/{}/{}/{}",
-                    located(resource),
+                    located(Some(&resource.location)),
                     resource.kind,
                     resource.name,
                     incarnation.map_or("unknown", String::as_str),

@@ -227,7 +227,7 @@ impl S3Path {
 
 /// A bucket name as S3 allows it: 3–63 lower-case letters, digits, `.` and `-`, starting and
 /// ending with a letter or digit.
-fn bucket_name(name: &str) -> Result<(), String> {
+pub fn bucket_name(name: &str) -> Result<(), String> {
     let valid = (3..=63).contains(&name.len())
         && name
             .chars()
