@@ -296,6 +296,8 @@ fn alert(account: &str) -> Alert {
             )),
         }),
         object: None,
+        part: None,
+        channel: smguard_policy::AlertChannel::Primary,
         findings: vec![AlertFinding {
             rule: RuleId::NoDirectInternet,
             severity: Severity::High,

@@ -132,7 +132,7 @@ fn every_evaluated_state_change_has_a_compliant_and_a_non_compliant_fixture() {
 #[test]
 fn every_rule_applies_to_some_api() {
     let covered: BTreeSet<RuleId> = evaluated_api_calls().into_iter().flat_map(applicable_rules).collect();
-    for rule in catalogue().filter(|rule| !rule.judges_writes()) {
+    for rule in catalogue().filter(|rule| !rule.judges_writes() && !rule.judges_parts()) {
         assert!(covered.contains(&rule.id), "`{}` applies to no evaluated API", rule.id);
     }
 }
@@ -151,6 +151,41 @@ fn every_write_rule_and_write_call_has_a_violating_and_a_compliant_fixture() {
             if !decisions.iter().any(|(_, d)| passes(d, rule.id)) {
                 gaps.push(format!("{call}: no fixture satisfies `{}`", rule.id));
             }
+        }
+    }
+    assert!(gaps.is_empty(), "missing fixtures:\n{}", gaps.join("\n"));
+}
+
+/// The trail guard's calls: every call it judges has a fixture; every call that can break a part
+/// has one that does and, for the trail rules, one that does not; and every rule over smguard's
+/// parts is shown failing and passing.
+#[test]
+fn every_guarded_call_and_part_rule_has_fixtures() {
+    let by_name = decisions_by_event_name();
+    let mut by_call: BTreeMap<String, Vec<&Decision>> = BTreeMap::new();
+    for (name, decisions) in &by_name {
+        let call = smguard_policy::event::unversioned(name).to_owned();
+        by_call
+            .entry(call)
+            .or_default()
+            .extend(decisions.iter().map(|(_, d)| d));
+    }
+    let mut gaps = Vec::new();
+    for (_, calls) in smguard_policy::event::GUARD_CALLS {
+        for call in *calls {
+            let decisions = by_call.get(*call).map(Vec::as_slice).unwrap_or_default();
+            if !decisions.iter().any(|d| d.part.is_some()) {
+                gaps.push(format!("`{call}`: no fixture names a protected trail or smguard part"));
+            }
+        }
+    }
+    for rule in catalogue().filter(|rule| rule.judges_parts()) {
+        let decisions: Vec<&Decision> = by_call.values().flatten().copied().collect();
+        if !decisions.iter().any(|d| fails(d, rule.id)) {
+            gaps.push(format!("no fixture violates `{}`", rule.id));
+        }
+        if !decisions.iter().any(|d| passes(d, rule.id)) {
+            gaps.push(format!("no fixture satisfies `{}`", rule.id));
         }
     }
     assert!(gaps.is_empty(), "missing fixtures:\n{}", gaps.join("\n"));

@@ -103,7 +103,10 @@ impl Function for AuditFunction {
             responder: Some(Responder {
                 remediator: Some(&self.remediator),
                 objects: None,
+                guard: None,
                 notifier: &self.notifier,
+                fallback: None,
+                policy: &self.config.policy,
                 ledger: &self.ledger,
                 mode: self.config.mode,
             }),

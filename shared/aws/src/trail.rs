@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_cloudtrail::Client;
+use aws_sdk_cloudtrail::operation::get_event_selectors::GetEventSelectorsOutput;
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 use smguard_engine::PortError;
 use smguard_engine::ports::{
@@ -61,46 +62,7 @@ impl TrailReader for CloudTrailReader {
                 .send()
                 .await
                 .map_err(|e| classify("GetEventSelectors", &e))?;
-            let selectors = match selectors.advanced_event_selectors {
-                Some(advanced) if !advanced.is_empty() => TrailSelectors::Advanced(
-                    advanced
-                        .into_iter()
-                        .map(|s| AdvancedSelector {
-                            name: s.name,
-                            field_selectors: s
-                                .field_selectors
-                                .into_iter()
-                                .map(|f| FieldSelector {
-                                    field: f.field,
-                                    equals: f.equals.unwrap_or_default(),
-                                    not_equals: f.not_equals.unwrap_or_default(),
-                                    starts_with: f.starts_with.unwrap_or_default(),
-                                    not_starts_with: f.not_starts_with.unwrap_or_default(),
-                                    ends_with: f.ends_with.unwrap_or_default(),
-                                    not_ends_with: f.not_ends_with.unwrap_or_default(),
-                                })
-                                .collect(),
-                        })
-                        .collect(),
-                ),
-                _ => TrailSelectors::Basic(
-                    selectors
-                        .event_selectors
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|s| BasicSelector {
-                            read_write_type: s.read_write_type.map(|t| t.as_str().to_owned()),
-                            include_management_events: s.include_management_events,
-                            data_resources: s
-                                .data_resources
-                                .unwrap_or_default()
-                                .into_iter()
-                                .map(|d| (d.r#type.unwrap_or_default(), d.values.unwrap_or_default()))
-                                .collect(),
-                        })
-                        .collect(),
-                ),
-            };
+            let selectors = selectors_of(selectors);
             trails.push(TrailStatus {
                 name,
                 arn: trail.trail_arn,
@@ -154,5 +116,50 @@ impl TrailReader for CloudTrailReader {
             }
         }
         Ok(found)
+    }
+}
+
+/// What `GetEventSelectors` answered, in the policy's terms.
+pub(crate) fn selectors_of(selectors: GetEventSelectorsOutput) -> TrailSelectors {
+    match selectors.advanced_event_selectors {
+        Some(advanced) if !advanced.is_empty() => TrailSelectors::Advanced(
+            advanced
+                .into_iter()
+                .map(|s| AdvancedSelector {
+                    name: s.name,
+                    field_selectors: s
+                        .field_selectors
+                        .into_iter()
+                        .map(|f| FieldSelector {
+                            field: f.field,
+                            equals: f.equals.unwrap_or_default(),
+                            not_equals: f.not_equals.unwrap_or_default(),
+                            starts_with: f.starts_with.unwrap_or_default(),
+                            not_starts_with: f.not_starts_with.unwrap_or_default(),
+                            ends_with: f.ends_with.unwrap_or_default(),
+                            not_ends_with: f.not_ends_with.unwrap_or_default(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        ),
+        _ => TrailSelectors::Basic(
+            selectors
+                .event_selectors
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| BasicSelector {
+                    read_write_type: s.read_write_type.map(|t| t.as_str().to_owned()),
+                    include_management_events: s.include_management_events,
+                    data_resources: s
+                        .data_resources
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|d| (d.r#type.unwrap_or_default(), d.values.unwrap_or_default()))
+                        .collect(),
+                    exclude_management_event_sources: s.exclude_management_event_sources.unwrap_or_default(),
+                })
+                .collect(),
+        ),
     }
 }

@@ -192,6 +192,8 @@ async fn a_throttled_publish_is_retried() {
         region: None,
         resource: None,
         object: None,
+        part: None,
+        channel: smguard_policy::AlertChannel::Primary,
         findings: Vec::new(),
         undetermined: Vec::new(),
         reason: Some("`CreateModel` has no `requestParameters`".into()),

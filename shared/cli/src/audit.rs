@@ -106,7 +106,10 @@ async fn audit_region(
         responder: responding.as_ref().map(|(notifier, ledger, mode)| Responder {
             remediator: Some(&remediator),
             objects: None,
+            guard: None,
             notifier,
+            fallback: None,
+            policy: invocation.response.as_ref().map_or(&invocation.policy, |r| &r.policy),
             ledger,
             mode: *mode,
         }),

@@ -311,6 +311,9 @@ pub fn rules(out: &mut impl Write) -> u8 {
         let kinds: Vec<&str> = rule.applies_to().iter().map(|k| k.as_str()).collect();
         let applies_to = if rule.judges_writes() {
             "S3 object writes (`PutObject`, `CopyObject`, `PostObject`, multipart uploads)".to_owned()
+        } else if rule.judges_parts() {
+            "protected CloudTrail trails; smguard's EventBridge rules, Lambda functions, SNS topics and KMS keys"
+                .to_owned()
         } else {
             kinds.join(", ")
         };

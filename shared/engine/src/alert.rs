@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
-use smguard_policy::{Action, ControlMode, Outcome, ResourceKind, RuleId, Severity, Verb};
+use smguard_policy::{Action, AlertChannel, ControlMode, Outcome, PartKind, ResourceKind, RuleId, Severity, Verb};
 
 /// Longest subject SNS accepts is 99 characters ("less than 100").
 pub const MAX_SUBJECT_CHARS: usize = 99;
@@ -54,6 +54,14 @@ pub struct AlertObject {
     pub vpc_endpoint_id: Option<String>,
     /// `x-amz-copy-source` of a copy.
     pub copy_source: Option<String>,
+}
+
+/// The protected trail or smguard part an alert is about (trail guard).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AlertPart {
+    pub kind: PartKind,
+    pub name: String,
+    pub arn: String,
 }
 
 /// A failed rule.
@@ -172,7 +180,13 @@ impl ActionTaken {
             ActionResult::Deferred { until } => format!("deferred: will {verb} when {until}"),
             ActionResult::AlreadyDone { status } => match self.action.verb() {
                 Verb::Stop | Verb::StopWhenReady => format!("already {} ({status})", already(status)),
-                Verb::Quarantine | Verb::Abort | Verb::Revoke | Verb::Delete | Verb::Alert => {
+                Verb::Quarantine
+                | Verb::Abort
+                | Verb::Revoke
+                | Verb::Delete
+                | Verb::Restore
+                | Verb::Inspect
+                | Verb::Alert => {
                     format!("already done ({status})")
                 }
             },
@@ -192,7 +206,13 @@ impl ActionTaken {
             ActionResult::Deferred { .. } => "deferred",
             ActionResult::AlreadyDone { .. } => match self.action.verb() {
                 Verb::Stop | Verb::StopWhenReady => "already_stopped",
-                Verb::Quarantine | Verb::Abort | Verb::Revoke | Verb::Delete | Verb::Alert => "already_done",
+                Verb::Quarantine
+                | Verb::Abort
+                | Verb::Revoke
+                | Verb::Delete
+                | Verb::Restore
+                | Verb::Inspect
+                | Verb::Alert => "already_done",
             },
             ActionResult::NotYetPossible { .. } => "not_yet_possible",
             ActionResult::AlreadyGone => "already_gone",
@@ -214,6 +234,8 @@ fn verbs(action: Action) -> (&'static str, &'static str, &'static str) {
             "revoked the role's sessions",
             "sessions_revoked",
         ),
+        Verb::Restore => ("restore", "restored", "restored"),
+        Verb::Inspect => ("read", "read", "read"),
     }
 }
 
@@ -238,6 +260,11 @@ pub struct Alert {
     /// The S3 write, for the upload guard's alerts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<AlertObject>,
+    /// The protected trail or smguard part, for the trail guard's alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<AlertPart>,
+    /// The topic it went to: `fallback` when the alert topic itself was changed.
+    pub channel: AlertChannel,
     pub findings: Vec<AlertFinding>,
     /// Fields the event did not carry (for `unevaluable`).
     pub undetermined: Vec<String>,
@@ -263,6 +290,9 @@ impl Alert {
     fn what(&self) -> String {
         if let Some(object) = &self.object {
             return format!("S3 write {}", object.uri);
+        }
+        if let Some(part) = &self.part {
+            return format!("{} {}", part.kind.display_name(), part.name);
         }
         match &self.resource {
             Some(resource) => format!("{} {}", resource.kind.display_name(), resource.name),
@@ -341,6 +371,20 @@ impl Alert {
                 Some(&format!("{} {}", resource.kind.display_name(), resource.name)),
             );
             field(&mut text, "ARN:", resource.arn.as_deref());
+        }
+        if let Some(part) = &self.part {
+            field(
+                &mut text,
+                "Part:",
+                Some(&format!("{} {}", part.kind.display_name(), part.name)),
+            );
+            field(&mut text, "ARN:", Some(&part.arn));
+        }
+        if self.channel == AlertChannel::Fallback {
+            let _ = writeln!(
+                text,
+                "Channel:   second alert topic: smguard's alert topic itself was changed"
+            );
         }
         if let Some(object) = &self.object {
             field(&mut text, "Object:", Some(&object.uri));
@@ -439,6 +483,9 @@ impl Alert {
         if let Some(resource) = &self.resource {
             attributes.push(MessageAttribute::string("resource_kind", resource.kind.as_str()));
         }
+        if let Some(part) = &self.part {
+            attributes.push(MessageAttribute::string("resource_kind", part.kind.as_str()));
+        }
         if let Some(object) = &self.object {
             attributes.push(MessageAttribute::string("resource_kind", "s3_object"));
             attributes.push(MessageAttribute::string(
@@ -519,6 +566,8 @@ pub(crate) mod tests_support {
                 arn: Some("arn:aws-us-gov:sagemaker:us-gov-west-1:111122223333:training-job/exfil-train-07".into()),
             }),
             object: None,
+            part: None,
+            channel: AlertChannel::Primary,
             findings: vec![
                 AlertFinding {
                     rule: RuleId::VpcRequired,

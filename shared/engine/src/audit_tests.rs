@@ -116,7 +116,10 @@ impl World {
             responder: mode.map(|mode| Responder {
                 remediator: Some(&self.sagemaker),
                 objects: None,
+                guard: None,
                 notifier: &self.notifier,
+                fallback: None,
+                policy: &self.policy,
                 ledger: &self.ledger,
                 mode,
             }),

@@ -17,7 +17,7 @@ use smguard_policy::{Resource, ResourceKind, ResourceRef};
 use crate::alert::{Alert, Message};
 use crate::ports::{
     Claim, DeleteOutcome, Inventory, Lease, Ledger, LedgerEntry, Notifier, Page, PortError, RecordedEvent, Remediator,
-    ReportSink, StopOutcome, TrailReader, TrailStatus,
+    ReportSink, RestoreOutcome, StopOutcome, TrailReader, TrailStatus,
 };
 
 /// Operations [`FakeSageMaker`] records.
@@ -766,5 +766,185 @@ mod tests {
         assert_eq!(notifier.notify(&alert).await, Err(throttled));
         assert_eq!(notifier.notify(&alert).await, Ok(()));
         assert_eq!(notifier.alerts().len(), 1);
+    }
+}
+
+/// A trail as [`FakeGuard`] keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuardedTrail {
+    pub logging: bool,
+    pub multi_region: bool,
+    pub log_file_validation: bool,
+    pub selectors: crate::ports::TrailSelectors,
+}
+
+/// Trails, rules, functions and keys in memory, for the trail guard's response.
+#[derive(Debug, Default)]
+pub struct FakeGuard {
+    pub trails: Mutex<BTreeMap<String, GuardedTrail>>,
+    /// Rule ARN → enabled.
+    pub rules: Mutex<BTreeMap<String, bool>>,
+    /// Function ARN → (reserved concurrency, configuration).
+    pub functions: Mutex<BTreeMap<String, (Option<i64>, crate::ports::FunctionConfiguration)>>,
+    /// Key ARN → (enabled, deletion scheduled).
+    pub keys: Mutex<BTreeMap<String, (bool, bool)>>,
+    calls: Mutex<Vec<String>>,
+    failures: Failures,
+}
+
+impl FakeGuard {
+    pub fn new() -> Self {
+        FakeGuard::default()
+    }
+
+    pub fn calls(&self) -> Vec<String> {
+        self.calls.lock().expect("fake lock").clone()
+    }
+
+    pub fn fail_next(&self, operation: &'static str, error: PortError) {
+        self.failures.push(operation, error);
+    }
+
+    pub fn trail(&self, arn: &str) -> Option<GuardedTrail> {
+        self.trails.lock().expect("fake lock").get(arn).cloned()
+    }
+
+    fn call(&self, operation: &'static str, arn: &str) -> Result<(), PortError> {
+        self.calls.lock().expect("fake lock").push(format!("{operation} {arn}"));
+        self.failures.next(operation)
+    }
+
+    fn on_trail(
+        &self,
+        operation: &'static str,
+        arn: &str,
+        change: impl FnOnce(&mut GuardedTrail) -> bool,
+    ) -> Result<RestoreOutcome, PortError> {
+        self.call(operation, arn)?;
+        Ok(match self.trails.lock().expect("fake lock").get_mut(arn).map(change) {
+            None => RestoreOutcome::Gone,
+            Some(true) => RestoreOutcome::Restored,
+            Some(false) => RestoreOutcome::AlreadyRestored {
+                status: "already so".to_owned(),
+            },
+        })
+    }
+}
+
+/// Sets `*flag` to `value`; whether that changed it.
+fn set(flag: &mut bool, value: bool) -> bool {
+    std::mem::replace(flag, value) != value
+}
+
+#[async_trait]
+impl crate::ports::GuardRemediator for FakeGuard {
+    async fn start_logging(&self, trail_arn: &str) -> Result<RestoreOutcome, PortError> {
+        self.on_trail("start_logging", trail_arn, |t| set(&mut t.logging, true))
+    }
+
+    async fn event_selectors(&self, trail_arn: &str) -> Result<Option<crate::ports::TrailSelectors>, PortError> {
+        self.call("event_selectors", trail_arn)?;
+        Ok(self.trail(trail_arn).map(|t| t.selectors))
+    }
+
+    async fn put_event_selectors(
+        &self,
+        trail_arn: &str,
+        selectors: &crate::ports::TrailSelectors,
+    ) -> Result<(), PortError> {
+        self.call("put_event_selectors", trail_arn)?;
+        if let Some(trail) = self.trails.lock().expect("fake lock").get_mut(trail_arn) {
+            trail.selectors = selectors.clone();
+        }
+        Ok(())
+    }
+
+    async fn make_multi_region(&self, trail_arn: &str) -> Result<RestoreOutcome, PortError> {
+        self.on_trail("make_multi_region", trail_arn, |t| set(&mut t.multi_region, true))
+    }
+
+    async fn enable_log_file_validation(&self, trail_arn: &str) -> Result<RestoreOutcome, PortError> {
+        self.on_trail("enable_log_file_validation", trail_arn, |t| {
+            set(&mut t.log_file_validation, true)
+        })
+    }
+
+    async fn enable_rule(&self, rule_arn: &str) -> Result<RestoreOutcome, PortError> {
+        self.call("enable_rule", rule_arn)?;
+        Ok(
+            match self
+                .rules
+                .lock()
+                .expect("fake lock")
+                .get_mut(rule_arn)
+                .map(|e| set(e, true))
+            {
+                None => RestoreOutcome::Gone,
+                Some(true) => RestoreOutcome::Restored,
+                Some(false) => RestoreOutcome::AlreadyRestored {
+                    status: "ENABLED".to_owned(),
+                },
+            },
+        )
+    }
+
+    async fn remove_concurrency_limit(&self, function_arn: &str) -> Result<RestoreOutcome, PortError> {
+        self.call("remove_concurrency_limit", function_arn)?;
+        Ok(match self.functions.lock().expect("fake lock").get_mut(function_arn) {
+            None => RestoreOutcome::Gone,
+            Some((reserved, _)) => match reserved.take() {
+                Some(_) => RestoreOutcome::Restored,
+                None => RestoreOutcome::AlreadyRestored {
+                    status: "no reserved concurrency".to_owned(),
+                },
+            },
+        })
+    }
+
+    async fn function_configuration(
+        &self,
+        function_arn: &str,
+    ) -> Result<Option<crate::ports::FunctionConfiguration>, PortError> {
+        self.call("function_configuration", function_arn)?;
+        Ok(self
+            .functions
+            .lock()
+            .expect("fake lock")
+            .get(function_arn)
+            .map(|(_, configuration)| configuration.clone()))
+    }
+
+    async fn cancel_key_deletion(&self, key_arn: &str) -> Result<RestoreOutcome, PortError> {
+        self.call("cancel_key_deletion", key_arn)?;
+        Ok(match self.keys.lock().expect("fake lock").get_mut(key_arn) {
+            None => RestoreOutcome::Gone,
+            Some((enabled, scheduled)) if *scheduled => {
+                *scheduled = false;
+                *enabled = false;
+                RestoreOutcome::Restored
+            }
+            Some(_) => RestoreOutcome::AlreadyRestored {
+                status: "not pending deletion".to_owned(),
+            },
+        })
+    }
+
+    async fn enable_key(&self, key_arn: &str) -> Result<RestoreOutcome, PortError> {
+        self.call("enable_key", key_arn)?;
+        Ok(
+            match self
+                .keys
+                .lock()
+                .expect("fake lock")
+                .get_mut(key_arn)
+                .map(|(e, _)| set(e, true))
+            {
+                None => RestoreOutcome::Gone,
+                Some(true) => RestoreOutcome::Restored,
+                Some(false) => RestoreOutcome::AlreadyRestored {
+                    status: "Enabled".to_owned(),
+                },
+            },
+        )
     }
 }

@@ -12,7 +12,7 @@ use serde::Serialize;
 use smguard_policy::{Decision, Outcome, PolicyConfig, Resource, ResourceRef, S3Write, decide, normalize};
 
 use crate::alert::ActionTaken;
-use crate::ports::{Inventory, Ledger, Notifier, ObjectRemediator, Remediator};
+use crate::ports::{GuardRemediator, Inventory, Ledger, Notifier, ObjectRemediator, Remediator};
 pub use crate::respond::{GuardError, LEASE, Mode};
 use crate::respond::{Responder, Response};
 
@@ -41,7 +41,11 @@ impl Report {
             event_id: decision.trigger.event_id().map(str::to_owned),
             outcome: decision.outcome,
             resource: decision.resource.as_ref().map(Resource::reference),
-            object: decision.write.as_ref().and_then(S3Write::object_arn),
+            object: decision
+                .write
+                .as_ref()
+                .and_then(S3Write::object_arn)
+                .or_else(|| decision.part.as_ref().map(|part| part.arn.clone())),
             rules: decision
                 .evaluation
                 .failed_rules()
@@ -90,7 +94,10 @@ pub struct Ports<'a> {
     pub inventory: Option<&'a dyn Inventory>,
     pub remediator: Option<&'a dyn Remediator>,
     pub objects: Option<&'a dyn ObjectRemediator>,
+    pub guard: Option<&'a dyn GuardRemediator>,
     pub notifier: &'a dyn Notifier,
+    /// The second alert channel (the trail guard's), for alerts about the alert topic.
+    pub fallback: Option<&'a dyn Notifier>,
     pub ledger: &'a dyn Ledger,
 }
 
@@ -121,7 +128,10 @@ impl Guard<'_> {
         Responder {
             remediator: self.ports.remediator,
             objects: self.ports.objects,
+            guard: self.ports.guard,
             notifier: self.ports.notifier,
+            fallback: self.ports.fallback,
+            policy: self.policy,
             ledger: self.ports.ledger,
             mode: self.mode,
         }

@@ -25,4 +25,6 @@ pub use ports::{
 pub use respond::{GuardError, LEASE, Mode, Responder, Response};
 
 #[cfg(test)]
+mod trail_tests;
+#[cfg(test)]
 mod upload_tests;

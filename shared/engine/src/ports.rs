@@ -148,6 +148,67 @@ pub trait ObjectRemediator: Send + Sync {
     async fn revoke_sessions(&self, role_arn: &str, before: u64) -> Result<(), PortError>;
 }
 
+/// What putting a protected trail or one of smguard's parts back achieved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RestoreOutcome {
+    Restored,
+    /// It already was as it must be (`status` says how).
+    AlreadyRestored {
+        status: String,
+    },
+    /// It no longer exists.
+    Gone,
+}
+
+/// One of smguard's functions as it is now: what the alert about a change to it names.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FunctionConfiguration {
+    /// `SMGUARD_MODE` (`enforce`, `dry-run`); `None` when unset.
+    pub mode: Option<String>,
+    /// `SMGUARD_CONTROLS`; `None` when unset (every rule in its default mode).
+    pub controls: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+impl FunctionConfiguration {
+    /// `mode dry-run; controls network.vpc-required=off; last modified …`.
+    pub fn describe(&self) -> String {
+        let mut parts = vec![format!(
+            "mode {}",
+            self.mode.as_deref().unwrap_or("unset (the function refuses to start)")
+        )];
+        parts.push(format!(
+            "controls {}",
+            self.controls
+                .as_deref()
+                .unwrap_or("unset (every rule in its default mode)")
+        ));
+        if let Some(modified) = &self.last_modified {
+            parts.push(format!("last modified {modified}"));
+        }
+        parts.join("; ")
+    }
+}
+
+/// Puts protected trails and smguard's own parts back: the trail guard's actions. Each call
+/// is idempotent: a second one finds the part already restored.
+#[async_trait]
+pub trait GuardRemediator: Send + Sync {
+    async fn start_logging(&self, trail_arn: &str) -> Result<RestoreOutcome, PortError>;
+    /// The trail's selectors as they are now.
+    async fn event_selectors(&self, trail_arn: &str) -> Result<Option<TrailSelectors>, PortError>;
+    async fn put_event_selectors(&self, trail_arn: &str, selectors: &TrailSelectors) -> Result<(), PortError>;
+    async fn make_multi_region(&self, trail_arn: &str) -> Result<RestoreOutcome, PortError>;
+    async fn enable_log_file_validation(&self, trail_arn: &str) -> Result<RestoreOutcome, PortError>;
+    async fn enable_rule(&self, rule_arn: &str) -> Result<RestoreOutcome, PortError>;
+    /// `DeleteFunctionConcurrency`: the function runs on the account's unreserved pool again.
+    async fn remove_concurrency_limit(&self, function_arn: &str) -> Result<RestoreOutcome, PortError>;
+    async fn function_configuration(&self, function_arn: &str) -> Result<Option<FunctionConfiguration>, PortError>;
+    async fn cancel_key_deletion(&self, key_arn: &str) -> Result<RestoreOutcome, PortError>;
+    async fn enable_key(&self, key_arn: &str) -> Result<RestoreOutcome, PortError>;
+}
+
 /// One page of a `List*` call.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Page {

@@ -16,13 +16,14 @@
 use std::time::Duration;
 
 use serde::Serialize;
+use smguard_policy::integrity::{GuardPart, PartState, restored_selectors};
 use smguard_policy::model::Lifecycle;
-use smguard_policy::{Action, Decision, ResourceRef, S3Write, Trigger, Verb};
+use smguard_policy::{Action, AlertChannel, Decision, PolicyConfig, ResourceRef, S3Write, Trigger, Verb};
 
-use crate::alert::{ActionResult, ActionTaken, Alert, AlertFinding, AlertObject, AlertResource};
+use crate::alert::{ActionResult, ActionTaken, Alert, AlertFinding, AlertObject, AlertPart, AlertResource};
 use crate::ports::{
-    AbortOutcome, Claim, DeleteOutcome, Evidence, Lease, Ledger, LedgerEntry, Notifier, ObjectRemediator, PortError,
-    QuarantineOutcome, Remediator, StopOutcome,
+    AbortOutcome, Claim, DeleteOutcome, Evidence, GuardRemediator, Lease, Ledger, LedgerEntry, Notifier,
+    ObjectRemediator, PortError, QuarantineOutcome, Remediator, RestoreOutcome, StopOutcome,
 };
 
 /// Whether containment changes anything.
@@ -92,7 +93,13 @@ pub struct Response {
 pub struct Responder<'a> {
     pub remediator: Option<&'a dyn Remediator>,
     pub objects: Option<&'a dyn ObjectRemediator>,
+    /// The trail guard's: puts protected trails and smguard's parts back.
+    pub guard: Option<&'a dyn GuardRemediator>,
     pub notifier: &'a dyn Notifier,
+    /// The second alert channel, for alerts about the alert topic itself; `None`: the notifier.
+    pub fallback: Option<&'a dyn Notifier>,
+    /// What restoring a trail's recording restores.
+    pub policy: &'a PolicyConfig,
     pub ledger: &'a dyn Ledger,
     pub mode: Mode,
 }
@@ -147,7 +154,11 @@ impl Responder<'_> {
         let signature = signature(&results);
         let mut alerted = entry.alerted.contains(&signature);
         if decision.alert_due(acted) && !alerted {
-            if let Err(error) = self.notifier.notify(&self.alert(decision, &results)).await {
+            let notifier = match decision.alert_channel() {
+                AlertChannel::Primary => self.notifier,
+                AlertChannel::Fallback => self.fallback.unwrap_or(self.notifier),
+            };
+            if let Err(error) = notifier.notify(&self.alert(decision, &results)).await {
                 // Record what was done and let Lambda's retry take over at once rather than
                 // after the lease.
                 if let Err(release) = self.save(key.as_deref(), lease, &entry).await {
@@ -196,13 +207,14 @@ impl Responder<'_> {
     /// Carries out the containment actions not already recorded in `entry`.
     async fn contain(&self, decision: &Decision, entry: &mut LedgerEntry, resumed: bool, now: u64) -> Vec<ActionTaken> {
         let mut results = Vec::new();
-        let target = match (&decision.resource, &decision.write) {
-            (Some(resource), _) => Target::Resource(resource.reference()),
-            (None, Some(write)) => Target::Write {
+        let target = match (&decision.resource, &decision.write, &decision.part) {
+            (Some(resource), _, _) => Target::Resource(resource.reference()),
+            (None, Some(write), _) => Target::Write {
                 write,
                 evidence: Evidence::of(write, decision.trigger.event_id().unwrap_or("no-event-id")),
             },
-            (None, None) => return results,
+            (None, None, Some(part)) => Target::Part(part),
+            (None, None, None) => return results,
         };
         for &action in decision.response.iter().filter(|a| **a != Action::Alert) {
             if let Some(done) = entry.actions.iter().find(|taken| taken.action == action) {
@@ -222,17 +234,25 @@ impl Responder<'_> {
     }
 
     async fn carry_out(&self, action: Action, target: &Target<'_>, now: u64) -> ActionTaken {
-        if self.mode == Mode::DryRun {
+        // Reading a part changes nothing: done in dry-run mode too.
+        if self.mode == Mode::DryRun && action.verb() != Verb::Inspect {
             // Where the evidence would go is worth saying; the other verbs' results say it all.
             let detail = match (action.verb(), target) {
                 (Verb::Quarantine, Target::Write { evidence, .. }) => {
                     Some(format!("to quarantine as `{}`", evidence.key))
                 }
                 (
-                    Verb::Stop | Verb::StopWhenReady | Verb::Delete | Verb::Abort | Verb::Revoke | Verb::Alert,
-                    Target::Resource(_) | Target::Write { .. },
+                    Verb::Stop
+                    | Verb::StopWhenReady
+                    | Verb::Delete
+                    | Verb::Abort
+                    | Verb::Revoke
+                    | Verb::Restore
+                    | Verb::Inspect
+                    | Verb::Alert,
+                    Target::Resource(_) | Target::Write { .. } | Target::Part(_),
                 )
-                | (Verb::Quarantine, Target::Resource(_)) => None,
+                | (Verb::Quarantine, Target::Resource(_) | Target::Part(_)) => None,
             };
             return ActionTaken {
                 action,
@@ -330,9 +350,22 @@ impl Responder<'_> {
                     },
                 }
             }
+            (Verb::Restore, Target::Part(part)) => match self.guard {
+                None => (missing("trail and guard"), None),
+                Some(guard) => self.restore(guard, action, part).await,
+            },
+            (Verb::Inspect, Target::Part(part)) => match self.guard {
+                None => (missing("trail and guard"), None),
+                Some(guard) => match guard.function_configuration(&part.arn).await {
+                    Ok(Some(configuration)) => (ActionResult::Done, Some(format!("now: {}", configuration.describe()))),
+                    Ok(None) => (ActionResult::AlreadyGone, None),
+                    Err(error) => (ActionResult::failed(&error), None),
+                },
+            },
             // An action on the wrong kind of subject: a plan the policy never makes.
-            (Verb::Stop | Verb::StopWhenReady | Verb::Delete, Target::Write { .. })
-            | (Verb::Quarantine | Verb::Abort | Verb::Revoke, Target::Resource(_)) => (
+            (Verb::Stop | Verb::StopWhenReady | Verb::Delete, Target::Write { .. } | Target::Part(_))
+            | (Verb::Quarantine | Verb::Abort | Verb::Revoke, Target::Resource(_) | Target::Part(_))
+            | (Verb::Restore | Verb::Inspect, Target::Resource(_) | Target::Write { .. }) => (
                 ActionResult::Failed {
                     reason: format!("`{action}` does not apply to this subject"),
                     retryable: false,
@@ -341,6 +374,87 @@ impl Responder<'_> {
             ),
         };
         ActionTaken { action, result, detail }
+    }
+
+    /// Puts a protected trail or one of smguard's parts back.
+    async fn restore(
+        &self,
+        guard: &dyn GuardRemediator,
+        action: Action,
+        part: &GuardPart,
+    ) -> (ActionResult, Option<String>) {
+        let arn = part.arn.as_str();
+        let outcome = match action {
+            Action::StartLogging => guard.start_logging(arn).await,
+            Action::RestoreRecording => return self.restore_recording(guard, part).await,
+            Action::EnableLogFileValidation => guard.enable_log_file_validation(arn).await,
+            Action::EnableRule => guard.enable_rule(arn).await,
+            Action::RemoveConcurrencyLimit => guard.remove_concurrency_limit(arn).await,
+            Action::CancelKeyDeletion => guard.cancel_key_deletion(arn).await,
+            Action::EnableKey => guard.enable_key(arn).await,
+            Action::Stop(_)
+            | Action::StopWhenReady(_)
+            | Action::Delete(_)
+            | Action::QuarantineObject
+            | Action::AbortMultipartUpload
+            | Action::RevokeRoleSessions
+            | Action::InspectFunction
+            | Action::Alert => {
+                return (
+                    ActionResult::Failed {
+                        reason: format!("`{action}` does not restore anything"),
+                        retryable: false,
+                    },
+                    None,
+                );
+            }
+        };
+        (restored(outcome), None)
+    }
+
+    /// Reads the trail's selectors, writes them back with what is required added (every other
+    /// selector kept), and makes the trail multi-Region when the call made it single-Region.
+    async fn restore_recording(&self, guard: &dyn GuardRemediator, part: &GuardPart) -> (ActionResult, Option<String>) {
+        let arn = part.arn.as_str();
+        let current = match guard.event_selectors(arn).await {
+            Ok(Some(current)) => current,
+            Ok(None) => return (ActionResult::AlreadyGone, None),
+            Err(error) => return (ActionResult::failed(&error), None),
+        };
+        let partition = part.location.partition.as_deref().unwrap_or("aws");
+        let integrity = &self.policy.integrity;
+        let mut done = Vec::new();
+        if let Some(selectors) =
+            restored_selectors(&current, integrity.required, &self.policy.sagemaker_roles, partition)
+        {
+            if let Err(error) = guard.put_event_selectors(arn, &selectors).await {
+                return (ActionResult::failed(&error), None);
+            }
+            done.push("added the required selectors, keeping the trail's others".to_owned());
+        }
+        if matches!(&part.state, PartState::Trail(trail) if trail.multi_region == Some(false)) {
+            match guard.make_multi_region(arn).await {
+                Ok(RestoreOutcome::Restored) => done.push("made the trail multi-Region again".to_owned()),
+                Ok(RestoreOutcome::AlreadyRestored { .. }) => {}
+                Ok(RestoreOutcome::Gone) => return (ActionResult::AlreadyGone, None),
+                Err(error) => {
+                    return (
+                        ActionResult::failed(&error),
+                        Some(done.join("; ")).filter(|d| !d.is_empty()),
+                    );
+                }
+            }
+        }
+        if done.is_empty() {
+            (
+                ActionResult::AlreadyDone {
+                    status: "records what is required".to_owned(),
+                },
+                None,
+            )
+        } else {
+            (ActionResult::Done, Some(done.join("; ")))
+        }
     }
 
     /// The alert for a decision and what was done about it.
@@ -354,7 +468,8 @@ impl Responder<'_> {
             .resource
             .as_ref()
             .map(|r| &r.location)
-            .or(decision.write.as_ref().map(|w| &w.location));
+            .or(decision.write.as_ref().map(|w| &w.location))
+            .or(decision.part.as_ref().map(|p| &p.location));
         let event_name = match &decision.trigger {
             Trigger::Audit { run_id } => Some(format!("smguard audit {run_id}")),
             Trigger::ApiCall { .. } | Trigger::StateChange { .. } | Trigger::Event { .. } => decision
@@ -379,6 +494,12 @@ impl Responder<'_> {
                 arn: r.arn.clone(),
             }),
             object: decision.write.as_ref().map(alert_object),
+            part: decision.part.as_ref().map(|part| AlertPart {
+                kind: part.kind,
+                name: part.name().to_owned(),
+                arn: part.arn.clone(),
+            }),
+            channel: decision.alert_channel(),
             findings: decision
                 .evaluation
                 .findings
@@ -407,6 +528,17 @@ impl Responder<'_> {
 enum Target<'d> {
     Resource(ResourceRef),
     Write { write: &'d S3Write, evidence: Evidence },
+    Part(&'d GuardPart),
+}
+
+/// The result of a restoring call.
+fn restored(outcome: Result<RestoreOutcome, PortError>) -> ActionResult {
+    match outcome {
+        Ok(RestoreOutcome::Restored) => ActionResult::Done,
+        Ok(RestoreOutcome::AlreadyRestored { status }) => ActionResult::AlreadyDone { status },
+        Ok(RestoreOutcome::Gone) => ActionResult::AlreadyGone,
+        Err(error) => ActionResult::failed(&error),
+    }
 }
 
 /// The failure of an action this function has no remediator for.
@@ -443,7 +575,7 @@ fn done_by_an_earlier_attempt(action: Action, result: &ActionResult) -> bool {
             matches!(Lifecycle::of(status), Lifecycle::Stopping | Lifecycle::Stopped)
         }
         (Verb::Delete, ActionResult::AlreadyGone) => true,
-        (Verb::Quarantine | Verb::Abort, ActionResult::AlreadyDone { .. }) => true,
+        (Verb::Quarantine | Verb::Abort | Verb::Restore, ActionResult::AlreadyDone { .. }) => true,
         (
             Verb::Stop
             | Verb::Delete
@@ -451,6 +583,8 @@ fn done_by_an_earlier_attempt(action: Action, result: &ActionResult) -> bool {
             | Verb::Quarantine
             | Verb::Abort
             | Verb::Revoke
+            | Verb::Restore
+            | Verb::Inspect
             | Verb::Alert,
             _,
         ) => false,

@@ -37,6 +37,27 @@ pub const APPROVED_OUTPUT_LOCATIONS: &str = "SMGUARD_APPROVED_OUTPUT_LOCATIONS";
 /// active sessions (default `false`).
 pub const REVOKE_SESSIONS_ON_EXTERNAL_WRITE: &str = "SMGUARD_REVOKE_SESSIONS_ON_EXTERNAL_WRITE";
 
+/// Trail guard: the CloudTrail trails smguard depends on (ARNs), comma-separated. A call that
+/// names a trail by bare name names the trail of the call's account and Region.
+pub const PROTECTED_TRAILS: &str = "SMGUARD_PROTECTED_TRAILS";
+/// Trail guard: the CloudFormation stack that owns the protected trails (named in the alert
+/// when one is deleted, since it cannot be recreated faithfully from the event).
+pub const PROTECTED_TRAILS_STACK: &str = "SMGUARD_PROTECTED_TRAILS_STACK";
+/// Trail guard: the bucket the protected trails deliver log files to; unset: not judged.
+pub const TRAIL_LOG_BUCKET: &str = "SMGUARD_TRAIL_LOG_BUCKET";
+/// Trail guard: the KMS key (ARN) the protected trails encrypt log files with; unset: not judged.
+pub const TRAIL_KMS_KEY: &str = "SMGUARD_TRAIL_KMS_KEY";
+/// Trail guard: what each protected trail must record: `management-writes`,
+/// `s3-object-writes` (default both).
+pub const TRAIL_REQUIRED_RECORDING: &str = "SMGUARD_TRAIL_REQUIRED_RECORDING";
+/// smguard's alert topics (ARNs), comma-separated: the trail guard watches them.
+pub const GUARD_TOPIC_ARNS: &str = "SMGUARD_GUARD_TOPIC_ARNS";
+/// smguard's KMS keys (ARNs), comma-separated: the trail guard watches them.
+pub const GUARD_KEY_ARNS: &str = "SMGUARD_GUARD_KEY_ARNS";
+/// The deployment pipeline's principals (IAM/STS ARNs), comma-separated: their changes to
+/// smguard's parts and trails are expected, ignored and logged.
+pub const ADMIN_PRINCIPAL_ARNS: &str = "SMGUARD_ADMIN_PRINCIPAL_ARNS";
+
 /// The keys [`PolicyConfig::from_settings`] reads.
 pub const POLICY_KEYS: &[&str] = &[
     CONTROLS,
@@ -48,6 +69,16 @@ pub const POLICY_KEYS: &[&str] = &[
     SAGEMAKER_ROLE_ARNS,
     APPROVED_OUTPUT_LOCATIONS,
     REVOKE_SESSIONS_ON_EXTERNAL_WRITE,
+    PROTECTED_TRAILS,
+    PROTECTED_TRAILS_STACK,
+    TRAIL_LOG_BUCKET,
+    TRAIL_KMS_KEY,
+    TRAIL_REQUIRED_RECORDING,
+    GUARD_RULE_ARNS,
+    GUARD_FUNCTION_ARNS,
+    GUARD_TOPIC_ARNS,
+    GUARD_KEY_ARNS,
+    ADMIN_PRINCIPAL_ARNS,
 ];
 
 /// Global remediation mode of the Lambda functions: `enforce` or `dry-run`.
@@ -62,9 +93,11 @@ pub const REPORT_BUCKET: &str = "SMGUARD_REPORT_BUCKET";
 /// with `"respond": true` is refused unless this is `true` (the template grants the audit's role
 /// the containment actions only then).
 pub const AUDIT_MAY_RESPOND: &str = "SMGUARD_AUDIT_MAY_RESPOND";
-/// smguard's own EventBridge rules (ARNs), comma-separated: the audit's self-check checks them.
+/// smguard's own EventBridge rules (ARNs), comma-separated: the trail guard watches them and the
+/// audit's self-check checks them.
 pub const GUARD_RULE_ARNS: &str = "SMGUARD_GUARD_RULE_ARNS";
-/// smguard's own Lambda functions (ARNs), comma-separated: the audit's self-check checks them.
+/// smguard's own Lambda functions (ARNs), comma-separated: the trail guard watches them and the
+/// audit's self-check checks them.
 pub const GUARD_FUNCTION_ARNS: &str = "SMGUARD_GUARD_FUNCTION_ARNS";
 /// How many resources the audit describes at once (default 8).
 pub const AUDIT_CONCURRENCY: &str = "SMGUARD_AUDIT_CONCURRENCY";
@@ -73,6 +106,8 @@ pub const QUARANTINE_BUCKET: &str = "SMGUARD_QUARANTINE_BUCKET";
 /// Upload guard: the KMS key (ARN) the quarantine copies are encrypted with; unset: the bucket's
 /// default encryption.
 pub const QUARANTINE_KMS_KEY: &str = "SMGUARD_QUARANTINE_KMS_KEY";
+/// Trail guard: the second alert topic, used when the alert topic itself is attacked.
+pub const FALLBACK_TOPIC_ARN: &str = "SMGUARD_FALLBACK_TOPIC_ARN";
 
 /// Every setting any smguard program reads. Programs reject other `SMGUARD_*` keys, so that a
 /// misspelt setting fails at start-up; the CLI accepts a Lambda function's env file as is.
@@ -96,6 +131,15 @@ pub const KNOWN_KEYS: &[&str] = &[
     GUARD_FUNCTION_ARNS,
     QUARANTINE_BUCKET,
     QUARANTINE_KMS_KEY,
+    FALLBACK_TOPIC_ARN,
+    PROTECTED_TRAILS,
+    PROTECTED_TRAILS_STACK,
+    TRAIL_LOG_BUCKET,
+    TRAIL_KMS_KEY,
+    TRAIL_REQUIRED_RECORDING,
+    GUARD_TOPIC_ARNS,
+    GUARD_KEY_ARNS,
+    ADMIN_PRINCIPAL_ARNS,
 ];
 
 /// A configuration problem, naming the setting.
@@ -251,6 +295,8 @@ pub struct PolicyConfig {
     /// Empty: the `data.*` rules are not evaluated.
     pub approved_output_locations: Vec<S3Location>,
     pub revoke_sessions_on_external_write: bool,
+    /// The trails smguard depends on and its own parts (the trail guard's rules).
+    pub integrity: crate::integrity::IntegrityConfig,
 }
 
 impl Default for PolicyConfig {
@@ -271,6 +317,7 @@ impl Default for PolicyConfig {
             sagemaker_roles: Vec::new(),
             approved_output_locations: Vec::new(),
             revoke_sessions_on_external_write: false,
+            integrity: crate::integrity::IntegrityConfig::default(),
         }
     }
 }
@@ -348,6 +395,7 @@ impl PolicyConfig {
                 reason,
             })?;
         config.revoke_sessions_on_external_write = settings.flag(REVOKE_SESSIONS_ON_EXTERNAL_WRITE, false)?;
+        config.integrity = crate::integrity::read(settings)?;
         Ok(config)
     }
 

@@ -7,9 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::PolicyConfig;
 use crate::event::{EventInfo, NormalizedEvent, Subject, normalize};
+use crate::integrity::{GuardPart, PartKind, PartState};
 use crate::kind::{Containment, ResourceKind};
 use crate::model::{Lifecycle, Location, Resource, SourceKind};
-use crate::rules::{Evaluation, evaluate, evaluate_write};
+use crate::rules::{ControlMode, Evaluation, RuleId, evaluate, evaluate_part, evaluate_write};
 use crate::s3::S3Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -58,6 +59,24 @@ pub enum Action {
     /// The bucket is another account's: nothing smguard may delete; revoke the writing role's
     /// active sessions (only when configured).
     RevokeRoleSessions,
+    /// A protected trail stopped logging: `StartLogging`.
+    StartLogging,
+    /// A protected trail lost required selectors or became single-Region: read its selectors,
+    /// add back what is missing keeping every other selector, and make it multi-Region.
+    RestoreRecording,
+    /// A protected trail's log-file validation was turned off: turn it back on.
+    EnableLogFileValidation,
+    /// One of smguard's EventBridge rules was disabled: `EnableRule`.
+    EnableRule,
+    /// One of smguard's functions was throttled to zero: `DeleteFunctionConcurrency`.
+    RemoveConcurrencyLimit,
+    /// One of smguard's functions was changed: read its configuration as it is now, so that the
+    /// alert names its mode and controls (CloudTrail leaves the environment out of the record).
+    InspectFunction,
+    /// smguard's key was scheduled for deletion: `CancelKeyDeletion` (which leaves it disabled).
+    CancelKeyDeletion,
+    /// smguard's key is disabled: `EnableKey`.
+    EnableKey,
     /// Tell security operations (always the last step).
     Alert,
 }
@@ -72,10 +91,26 @@ pub enum Verb {
     Quarantine,
     Abort,
     Revoke,
+    /// Put a protected trail or one of smguard's parts back as it must be.
+    Restore,
+    /// Read one of smguard's parts as it is now (changes nothing).
+    Inspect,
     Alert,
 }
 
 impl Action {
+    /// The actions on protected trails and smguard's parts.
+    pub const RESTORING: [Action; 8] = [
+        Action::StartLogging,
+        Action::RestoreRecording,
+        Action::EnableLogFileValidation,
+        Action::EnableRule,
+        Action::RemoveConcurrencyLimit,
+        Action::InspectFunction,
+        Action::CancelKeyDeletion,
+        Action::EnableKey,
+    ];
+
     pub fn verb(self) -> Verb {
         match self {
             Action::Stop(_) => Verb::Stop,
@@ -84,6 +119,14 @@ impl Action {
             Action::QuarantineObject => Verb::Quarantine,
             Action::AbortMultipartUpload => Verb::Abort,
             Action::RevokeRoleSessions => Verb::Revoke,
+            Action::StartLogging
+            | Action::RestoreRecording
+            | Action::EnableLogFileValidation
+            | Action::EnableRule
+            | Action::RemoveConcurrencyLimit
+            | Action::CancelKeyDeletion
+            | Action::EnableKey => Verb::Restore,
+            Action::InspectFunction => Verb::Inspect,
             Action::Alert => Verb::Alert,
         }
     }
@@ -92,9 +135,18 @@ impl Action {
     pub fn kind(self) -> Option<ResourceKind> {
         match self {
             Action::Stop(kind) | Action::StopWhenReady(kind) | Action::Delete(kind) => Some(kind),
-            Action::QuarantineObject | Action::AbortMultipartUpload | Action::RevokeRoleSessions | Action::Alert => {
-                None
-            }
+            Action::QuarantineObject
+            | Action::AbortMultipartUpload
+            | Action::RevokeRoleSessions
+            | Action::StartLogging
+            | Action::RestoreRecording
+            | Action::EnableLogFileValidation
+            | Action::EnableRule
+            | Action::RemoveConcurrencyLimit
+            | Action::InspectFunction
+            | Action::CancelKeyDeletion
+            | Action::EnableKey
+            | Action::Alert => None,
         }
     }
 
@@ -107,6 +159,14 @@ impl Action {
             Action::QuarantineObject => "quarantine_object".to_owned(),
             Action::AbortMultipartUpload => "abort_multipart_upload".to_owned(),
             Action::RevokeRoleSessions => "revoke_role_sessions".to_owned(),
+            Action::StartLogging => "start_logging".to_owned(),
+            Action::RestoreRecording => "restore_recording".to_owned(),
+            Action::EnableLogFileValidation => "enable_log_file_validation".to_owned(),
+            Action::EnableRule => "enable_rule".to_owned(),
+            Action::RemoveConcurrencyLimit => "remove_concurrency_limit".to_owned(),
+            Action::InspectFunction => "inspect_function".to_owned(),
+            Action::CancelKeyDeletion => "cancel_key_deletion".to_owned(),
+            Action::EnableKey => "enable_key".to_owned(),
             Action::Alert => "alert".to_owned(),
         }
     }
@@ -118,7 +178,10 @@ impl Action {
             Action::QuarantineObject,
             Action::AbortMultipartUpload,
             Action::RevokeRoleSessions,
-        ] {
+        ]
+        .into_iter()
+        .chain(Action::RESTORING)
+        {
             if name == action.name() {
                 return Some(action);
             }
@@ -199,6 +262,8 @@ pub struct Decision {
     pub resource: Option<Resource>,
     /// The S3 object write decided on (upload guard); `None` for SageMaker resources.
     pub write: Option<S3Write>,
+    /// The protected trail or smguard part decided on (trail guard).
+    pub part: Option<GuardPart>,
     pub evaluation: Evaluation,
     pub response: Vec<Action>,
     /// Why the event was ignored or could not be evaluated.
@@ -218,6 +283,7 @@ impl Decision {
             event,
             resource: Some(resource),
             write: None,
+            part: None,
             evaluation,
             response,
             reason,
@@ -234,6 +300,15 @@ impl Decision {
                 && !self.evaluation.undetermined.is_empty()
                 && !self.evaluation.has_enforced_findings()
         })
+    }
+
+    /// Which topic the alert goes to: when smguard's alert topic is itself what was changed,
+    /// the second channel, so that the alert is not lost with the topic.
+    pub fn alert_channel(&self) -> AlertChannel {
+        match &self.part {
+            Some(part) if part.kind == PartKind::Topic => AlertChannel::Fallback,
+            Some(_) | None => AlertChannel::Primary,
+        }
     }
 
     /// Whether the decision calls for containment (an action other than the alert).
@@ -303,6 +378,18 @@ impl Decision {
                 write.key
             ));
         }
+        if let Some(part) = &self.part {
+            let what = format!("{}/guard/{}/{}", located(Some(&part.location)), part.kind, part.name());
+            return Some(match &self.trigger {
+                Trigger::Audit { .. } => {
+                    let rules: Vec<String> = self.evaluation.failed_rules().iter().map(ToString::to_string).collect();
+                    format!("audit/{what}/{}", rules.join("+"))
+                }
+                Trigger::ApiCall { .. } | Trigger::StateChange { .. } | Trigger::Event { .. } => {
+                    format!("{what}/event/{}", self.trigger.event_id()?)
+                }
+            });
+        }
         let Some(resource) = &self.resource else {
             return Some(format!("{}/{}/event", located(None), self.trigger.event_id()?));
         };
@@ -355,6 +442,108 @@ impl Decision {
     }
 }
 
+/// Where an alert is published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertChannel {
+    /// The alert topic.
+    Primary,
+    /// The second topic the template provides, for when the alert topic is attacked.
+    Fallback,
+}
+
+impl Decision {
+    /// The decision on a protected trail or one of smguard's parts, from a call or (for the
+    /// audit's self-check) as described now.
+    pub fn of_part(trigger: Trigger, event: EventInfo, part: GuardPart, config: &PolicyConfig) -> Decision {
+        let evaluation = evaluate_part(&part, config);
+        let outcome = if !evaluation.findings.is_empty() {
+            Outcome::NonCompliant
+        } else if !evaluation.undetermined.is_empty() {
+            Outcome::Unevaluable
+        } else {
+            Outcome::Compliant
+        };
+        let response = plan_part(&part, &evaluation);
+        // The only field a call leaves undecided is a key named by alias.
+        let reason = (outcome == Outcome::Unevaluable).then(|| {
+            "the call names the KMS key by alias, which only the account's alias table resolves: check which key              the trail now uses"
+                .to_owned()
+        });
+        Decision {
+            outcome,
+            trigger,
+            event,
+            resource: None,
+            write: None,
+            part: Some(part),
+            evaluation,
+            response,
+            reason,
+        }
+    }
+}
+
+/// The response to a change to a protected trail or one of smguard's parts: for `enforce`
+/// findings, put back what can be put back (logging, the required selectors and multi-Region,
+/// log-file validation, a rule's state, a function's concurrency, the key), read a changed
+/// function as it is now; then the alert. A deleted trail, rule or function, removed targets or
+/// subscriptions, another destination: only the alert (redeploying restores them).
+pub fn plan_part(part: &GuardPart, evaluation: &Evaluation) -> Vec<Action> {
+    if evaluation.findings.is_empty() && evaluation.undetermined.is_empty() {
+        return Vec::new();
+    }
+    let enforced = |rule: RuleId| {
+        evaluation
+            .findings
+            .iter()
+            .any(|f| f.rule == rule && f.mode == ControlMode::Enforce)
+    };
+    let mut actions = Vec::new();
+    match &part.state {
+        PartState::Trail(trail) => {
+            if enforced(RuleId::TrailLoggingRequired) {
+                actions.push(Action::StartLogging);
+            }
+            let restorable = trail.selectors.is_some() || trail.multi_region == Some(false);
+            if enforced(RuleId::TrailRecordingRequired) && trail.exists != Some(false) && restorable {
+                actions.push(Action::RestoreRecording);
+            }
+            if enforced(RuleId::TrailDestinationUnchanged) && trail.log_file_validation == Some(false) {
+                actions.push(Action::EnableLogFileValidation);
+            }
+        }
+        PartState::Rule(rule) => {
+            if enforced(RuleId::GuardIntegrity) && rule.enabled == Some(false) && rule.exists != Some(false) {
+                actions.push(Action::EnableRule);
+            }
+        }
+        PartState::Function(function) => {
+            if enforced(RuleId::GuardIntegrity) && function.reserved_concurrency == Some(0) {
+                actions.push(Action::RemoveConcurrencyLimit);
+            }
+            // Reading changes nothing: done in report mode too.
+            if function.replaced.is_some() {
+                actions.push(Action::InspectFunction);
+            }
+        }
+        PartState::Topic(_) => {}
+        PartState::Key(key) => {
+            if enforced(RuleId::GuardIntegrity) {
+                // A cancelled deletion leaves the key disabled (KMS `CancelKeyDeletion`).
+                if key.deletion_scheduled == Some(true) {
+                    actions.push(Action::CancelKeyDeletion);
+                    actions.push(Action::EnableKey);
+                } else if key.enabled == Some(false) {
+                    actions.push(Action::EnableKey);
+                }
+            }
+        }
+    }
+    actions.push(Action::Alert);
+    actions
+}
+
 /// Reads, evaluates and plans one raw event.
 pub fn assess(raw: &str, config: &PolicyConfig) -> Decision {
     decide(normalize(raw, config), config)
@@ -380,11 +569,13 @@ pub fn decide(event: NormalizedEvent, config: &PolicyConfig) -> Decision {
                 event: info,
                 resource: None,
                 write: Some(*write),
+                part: None,
                 evaluation,
                 response,
                 reason: None,
             }
         }
+        Subject::GuardChange(part) => Decision::of_part(trigger, info, *part, config),
         Subject::Unread { resource, error } => {
             let reason = format!(
                 "{error}; describe `{}` to decide",
@@ -398,6 +589,7 @@ pub fn decide(event: NormalizedEvent, config: &PolicyConfig) -> Decision {
             event: info,
             resource: None,
             write: None,
+            part: None,
             evaluation: Evaluation::default(),
             response: Vec::new(),
             reason: Some(reason.to_string()),
@@ -408,6 +600,7 @@ pub fn decide(event: NormalizedEvent, config: &PolicyConfig) -> Decision {
             event: info,
             resource: None,
             write: None,
+            part: None,
             evaluation: Evaluation::default(),
             response: vec![Action::Alert],
             reason: Some(error.to_string()),
@@ -432,6 +625,7 @@ fn resource_decision(
         event: info,
         resource: Some(resource),
         write: None,
+        part: None,
         evaluation,
         response,
         reason,

@@ -28,6 +28,7 @@ pub mod config;
 pub mod decision;
 pub mod event;
 pub mod instance_types;
+pub mod integrity;
 pub mod kind;
 pub mod kms;
 pub mod model;
@@ -36,9 +37,13 @@ pub mod s3;
 pub mod selfcheck;
 
 pub use config::{ConfigError, PolicyConfig, Settings};
-pub use decision::{Action, Decision, Outcome, Trigger, Verb, assess, decide, decide_resource, plan, plan_write};
+pub use decision::{
+    Action, AlertChannel, Decision, Outcome, Trigger, Verb, assess, decide, decide_resource, plan, plan_part,
+    plan_write,
+};
 pub use event::{EventError, EventInfo, IgnoreReason, NormalizedEvent, Subject, normalize};
+pub use integrity::{GuardPart, PartKind, PartState};
 pub use kind::{Containment, KindEntry, ResourceKind};
 pub use model::{Resource, ResourceRef};
-pub use rules::{ControlMode, Evaluation, Finding, RuleId, Severity, evaluate, evaluate_write};
+pub use rules::{ControlMode, Evaluation, Finding, RuleId, Severity, evaluate, evaluate_part, evaluate_write};
 pub use s3::S3Write;

@@ -288,6 +288,18 @@ impl RolePattern {
         };
         arn.service == "iam" && arn.partition == self.partition && arn.account == self.account && glob(&self.role, role)
     }
+
+    /// What every STS session ARN of these roles starts with
+    /// (`arn:<p>:sts::<account>:assumed-role/<name up to its first *>`): a session ARN names the
+    /// role without its path.
+    pub fn session_prefix(&self) -> String {
+        let name = self.role.rsplit('/').next().unwrap_or(&self.role);
+        let fixed = match name.split_once('*') {
+            Some((fixed, _)) => fixed.to_owned(),
+            None => format!("{name}/"),
+        };
+        format!("arn:{}:sts::{}:assumed-role/{fixed}", self.partition, self.account)
+    }
 }
 
 impl fmt::Display for RolePattern {

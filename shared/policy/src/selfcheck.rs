@@ -17,7 +17,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::arn::Arn;
-use crate::config::{ConfigError, GUARD_FUNCTION_ARNS, GUARD_RULE_ARNS, Settings};
+use crate::config::{ConfigError, GUARD_FUNCTION_ARNS, GUARD_RULE_ARNS, SAGEMAKER_ROLE_ARNS, Settings};
+use crate::s3::RolePattern;
 
 /// Every check, with what it asks.
 pub const CHECKS: &[(&str, &str)] = &[
@@ -72,6 +73,9 @@ pub struct BasicSelector {
     pub include_management_events: Option<bool>,
     /// (`AWS::S3::Object`, values).
     pub data_resources: Vec<(String, Vec<String>)>,
+    /// Event sources whose management events are not recorded (`kms.amazonaws.com`).
+    #[serde(default)]
+    pub exclude_management_event_sources: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,6 +138,8 @@ pub struct GuardInputs {
 pub struct SelfCheckConfig {
     pub rule_arns: Vec<String>,
     pub function_arns: Vec<String>,
+    /// The SageMaker execution roles: an S3 data-event selector may be scoped to their sessions.
+    pub sagemaker_roles: Vec<RolePattern>,
 }
 
 impl SelfCheckConfig {
@@ -162,6 +168,15 @@ impl SelfCheckConfig {
         Ok(SelfCheckConfig {
             rule_arns: arns(GUARD_RULE_ARNS, "events", "rule/", "an EventBridge rule")?,
             function_arns: arns(GUARD_FUNCTION_ARNS, "lambda", "function:", "a Lambda function")?,
+            sagemaker_roles: settings
+                .list(SAGEMAKER_ROLE_ARNS)
+                .into_iter()
+                .map(RolePattern::parse)
+                .collect::<Result<_, _>>()
+                .map_err(|reason| ConfigError::Invalid {
+                    key: SAGEMAKER_ROLE_ARNS.to_owned(),
+                    reason,
+                })?,
         })
     }
 }
@@ -186,7 +201,7 @@ fn finding(check: &str, subject: &str, reason: String) -> GuardFinding {
 /// Every problem with `inputs`, check by check.
 pub fn check(inputs: &GuardInputs, config: &SelfCheckConfig) -> Vec<GuardFinding> {
     let mut findings = Vec::new();
-    check_trails(inputs, &mut findings);
+    check_trails(inputs, config, &mut findings);
     for arn in &config.rule_arns {
         let rule = inputs.rules.iter().find(|r| &r.arn == arn);
         let problem = match rule {
@@ -264,7 +279,7 @@ fn list(items: &[String]) -> String {
     }
 }
 
-fn check_trails(inputs: &GuardInputs, findings: &mut Vec<GuardFinding>) {
+fn check_trails(inputs: &GuardInputs, config: &SelfCheckConfig, findings: &mut Vec<GuardFinding>) {
     let region = inputs.region.as_str();
     // A stopped trail is someone's decision to stop recording: always worth a look.
     for stopped in inputs.trails.iter().filter(|t| !t.is_logging) {
@@ -307,7 +322,10 @@ fn check_trails(inputs: &GuardInputs, findings: &mut Vec<GuardFinding>) {
             format!("no logging trail records management write events ({})", names(&logging)),
         ));
     }
-    if !logging.iter().any(|t| records_s3_object_writes(&t.selectors)) {
+    if !logging
+        .iter()
+        .any(|t| records_s3_object_writes_of(&t.selectors, &config.sagemaker_roles))
+    {
         findings.push(finding(
             "guard.trail-s3-data-events",
             region,
@@ -328,9 +346,11 @@ pub fn records_management_writes(selectors: &TrailSelectors) -> bool {
     match selectors {
         // No selector at all is CloudTrail's default: every management event.
         TrailSelectors::Basic(basic) if basic.is_empty() => true,
-        TrailSelectors::Basic(basic) => basic
-            .iter()
-            .any(|s| s.include_management_events != Some(false) && writes(s.read_write_type.as_deref())),
+        TrailSelectors::Basic(basic) => basic.iter().any(|s| {
+            s.include_management_events != Some(false)
+                && writes(s.read_write_type.as_deref())
+                && s.exclude_management_event_sources.is_empty()
+        }),
         TrailSelectors::Advanced(advanced) => advanced.iter().any(|selector| {
             let category = field(selector, "eventCategory");
             category.is_some_and(|c| c.equals.iter().any(|v| v == "Management") && c.not_equals.is_empty())
@@ -346,8 +366,9 @@ pub fn records_management_writes(selectors: &TrailSelectors) -> bool {
 /// Whether the selectors record S3 object write data events on every bucket: a basic selector
 /// with `AWS::S3::Object` values naming every bucket (`arn:<partition>:s3`, or the legacy
 /// `arn:<partition>:s3:::`), or an advanced selector on `Data` events of `AWS::S3::Object`, not
-/// read-only, narrowed by nothing but the caller (`userIdentity.arn`).
-pub fn records_s3_object_writes(selectors: &TrailSelectors) -> bool {
+/// read-only, narrowed by nothing but the caller (`userIdentity.arn`), and by the caller only to
+/// prefixes that keep every session of the SageMaker execution roles `roles`.
+pub fn records_s3_object_writes_of(selectors: &TrailSelectors, roles: &[RolePattern]) -> bool {
     match selectors {
         TrailSelectors::Basic(basic) => basic.iter().any(|s| {
             writes(s.read_write_type.as_deref())
@@ -362,14 +383,32 @@ pub fn records_s3_object_writes(selectors: &TrailSelectors) -> bool {
             category
                 && objects
                 && !reads_only(selector)
-                && selector.field_selectors.iter().all(|f| {
-                    matches!(
-                        f.field.as_str(),
-                        "eventCategory" | "resources.type" | "readOnly" | "userIdentity.arn"
-                    )
+                && selector.field_selectors.iter().all(|f| match f.field.as_str() {
+                    "eventCategory" | "resources.type" | "readOnly" => true,
+                    "userIdentity.arn" => keeps_role_sessions(f, roles),
+                    _ => false,
                 })
         }),
     }
+}
+
+/// Whether a `userIdentity.arn` field selector still records every session of `roles`: it only
+/// narrows with `StartsWith`, and each role's sessions start with one of its prefixes.
+fn keeps_role_sessions(selector: &FieldSelector, roles: &[RolePattern]) -> bool {
+    let only_prefixes = selector.equals.is_empty()
+        && selector.not_equals.is_empty()
+        && selector.not_starts_with.is_empty()
+        && selector.ends_with.is_empty()
+        && selector.not_ends_with.is_empty();
+    only_prefixes
+        && !roles.is_empty()
+        && roles.iter().all(|role| {
+            let sessions = role.session_prefix();
+            selector
+                .starts_with
+                .iter()
+                .any(|prefix| sessions.starts_with(prefix.as_str()))
+        })
 }
 
 fn every_bucket(value: &str) -> bool {
@@ -418,6 +457,7 @@ mod tests {
                     s3.iter().map(|v| (*v).to_owned()).collect(),
                 )]
             },
+            exclude_management_event_sources: Vec::new(),
         }])
     }
 
@@ -499,40 +539,61 @@ mod tests {
     #[test]
     fn s3_selectors_narrowed_to_some_buckets_or_reads_do_not_count() {
         let one_bucket = basic("All", true, &["arn:aws-us-gov:s3:::model-output/"]);
-        assert!(!records_s3_object_writes(&one_bucket));
-        assert!(records_s3_object_writes(&basic(
-            "WriteOnly",
-            true,
-            &["arn:aws-us-gov:s3:::"]
-        )));
-        assert!(!records_s3_object_writes(&basic(
-            "ReadOnly",
-            true,
-            &["arn:aws-us-gov:s3"]
-        )));
+        assert!(!records_s3_object_writes_of(&one_bucket, &[]));
+        assert!(records_s3_object_writes_of(
+            &basic("WriteOnly", true, &["arn:aws-us-gov:s3:::"]),
+            &[]
+        ));
+        assert!(!records_s3_object_writes_of(
+            &basic("ReadOnly", true, &["arn:aws-us-gov:s3"]),
+            &[]
+        ));
         let narrowed = TrailSelectors::Advanced(vec![fields(&[
             ("eventCategory", &["Data"]),
             ("resources.type", &["AWS::S3::Object"]),
             ("resources.ARN", &["arn:aws-us-gov:s3:::model-output/"]),
         ])]);
-        assert!(!records_s3_object_writes(&narrowed));
+        assert!(!records_s3_object_writes_of(&narrowed, &[]));
         let reads = TrailSelectors::Advanced(vec![fields(&[
             ("eventCategory", &["Data"]),
             ("resources.type", &["AWS::S3::Object"]),
             ("readOnly", &["true"]),
         ])]);
-        assert!(!records_s3_object_writes(&reads));
-        let roles = TrailSelectors::Advanced(vec![fields(&[
-            ("eventCategory", &["Data"]),
-            ("resources.type", &["AWS::S3::Object"]),
-            (
-                "userIdentity.arn",
-                &["arn:aws-us-gov:sts::111122223333:assumed-role/ml/x"],
-            ),
-        ])]);
+        assert!(!records_s3_object_writes_of(&reads, &[]));
+        let ml = [RolePattern::parse("arn:aws-us-gov:iam::111122223333:role/service-role/ml-*").unwrap()];
+        let scoped = |prefix: &str| {
+            TrailSelectors::Advanced(vec![AdvancedSelector {
+                name: None,
+                field_selectors: vec![
+                    FieldSelector {
+                        field: "eventCategory".to_owned(),
+                        equals: vec!["Data".to_owned()],
+                        ..FieldSelector::default()
+                    },
+                    FieldSelector {
+                        field: "resources.type".to_owned(),
+                        equals: vec!["AWS::S3::Object".to_owned()],
+                        ..FieldSelector::default()
+                    },
+                    FieldSelector {
+                        field: "userIdentity.arn".to_owned(),
+                        starts_with: vec![prefix.to_owned()],
+                        ..FieldSelector::default()
+                    },
+                ],
+            }])
+        };
         assert!(
-            records_s3_object_writes(&roles),
+            records_s3_object_writes_of(&scoped("arn:aws-us-gov:sts::111122223333:assumed-role/ml-"), &ml),
             "scoped to the SageMaker roles' sessions"
+        );
+        assert!(
+            !records_s3_object_writes_of(&scoped("arn:aws-us-gov:sts::111122223333:assumed-role/ml-a/"), &ml),
+            "scoped to one of them only"
+        );
+        assert!(
+            !records_s3_object_writes_of(&scoped("arn:aws-us-gov:sts::111122223333:assumed-role/"), &[]),
+            "no SageMaker roles configured: any scoping narrows"
         );
         assert!(
             records_management_writes(&TrailSelectors::Basic(Vec::new())),
@@ -551,6 +612,7 @@ mod tests {
                 "arn:aws-us-gov:events:us-gov-west-1:111122223333:rule/elsewhere".to_owned(),
             ],
             function_arns: vec![function.to_owned()],
+            sagemaker_roles: Vec::new(),
         };
         let rule = |name: &str, enabled: Option<bool>, target: &str| RuleStatus {
             arn: format!("arn:aws-us-gov:events:us-gov-west-1:111122223333:rule/{name}"),

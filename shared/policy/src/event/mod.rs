@@ -20,11 +20,12 @@ use serde_json::value::RawValue;
 
 use crate::arn::{Arn, partition_for_region};
 use crate::config::PolicyConfig;
+use crate::integrity::GuardPart;
 use crate::model::{Location, Principal, Resource};
 use crate::s3::S3Write;
 
 pub use crate::kind::{evaluated_api_calls, evaluated_state_changes};
-pub use cloudtrail::{S3_EVENT_SOURCE, SAGEMAKER_EVENT_SOURCE};
+pub use cloudtrail::{GUARD_CALLS, GUARD_EVENT_SOURCES, S3_EVENT_SOURCE, SAGEMAKER_EVENT_SOURCE, unversioned};
 
 /// `detail-type` of CloudTrail API calls delivered by EventBridge.
 pub const API_CALL_DETAIL_TYPE: &str = "AWS API Call via CloudTrail";
@@ -64,6 +65,12 @@ pub enum IgnoreReason {
         "`{event_name}` by `{principal}`, which is not a SageMaker execution role: the upload rule judges SageMaker workloads' writes"
     )]
     NotSageMakerRole { event_name: String, principal: String },
+    #[error("`{event_name}` on `{part}` was made by the admin principal `{principal}`: an expected change")]
+    AdminChange {
+        event_name: String,
+        principal: String,
+        part: String,
+    },
 }
 
 /// Why an event that should be evaluated cannot be: never read as compliant.
@@ -92,6 +99,8 @@ pub enum Subject {
     Resource(Box<Resource>),
     /// An S3 object write by a SageMaker execution role.
     ObjectWrite(Box<S3Write>),
+    /// A change to a protected trail or one of smguard's own parts.
+    GuardChange(Box<GuardPart>),
     /// A call that succeeded but whose parameters cannot be read (CloudTrail omitted them over
     /// 100 KB, or the record is incomplete): the resource its response names, every field
     /// unknown. Unevaluable from the event; the guard describes the resource.

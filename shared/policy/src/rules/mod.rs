@@ -10,6 +10,7 @@ mod data;
 mod encryption;
 mod network;
 mod notebook;
+mod trail;
 
 use std::fmt;
 use std::str::FromStr;
@@ -17,6 +18,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::config::PolicyConfig;
+use crate::integrity::GuardPart;
 use crate::model::{FieldName, Observed, Resource, ResourceKind, Setting};
 use crate::s3::S3Write;
 
@@ -36,10 +38,14 @@ pub enum RuleId {
     NoRemoteDebug,
     UploadLocationApproved,
     OutputLocationApproved,
+    TrailLoggingRequired,
+    TrailRecordingRequired,
+    TrailDestinationUnchanged,
+    GuardIntegrity,
 }
 
 impl RuleId {
-    pub const ALL: [RuleId; 13] = [
+    pub const ALL: [RuleId; 17] = [
         RuleId::VpcRequired,
         RuleId::NoDirectInternet,
         RuleId::IsolationRequired,
@@ -53,6 +59,10 @@ impl RuleId {
         RuleId::NoRemoteDebug,
         RuleId::UploadLocationApproved,
         RuleId::OutputLocationApproved,
+        RuleId::TrailLoggingRequired,
+        RuleId::TrailRecordingRequired,
+        RuleId::TrailDestinationUnchanged,
+        RuleId::GuardIntegrity,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -70,6 +80,10 @@ impl RuleId {
             RuleId::NoRemoteDebug => "access.no-remote-debug",
             RuleId::UploadLocationApproved => "data.upload-location-approved",
             RuleId::OutputLocationApproved => "data.output-location-approved",
+            RuleId::TrailLoggingRequired => "trail.logging-required",
+            RuleId::TrailRecordingRequired => "trail.recording-required",
+            RuleId::TrailDestinationUnchanged => "trail.destination-unchanged",
+            RuleId::GuardIntegrity => "guard.integrity",
         }
     }
 
@@ -89,6 +103,10 @@ impl RuleId {
             RuleId::NoRemoteDebug => &access::NO_REMOTE_DEBUG,
             RuleId::UploadLocationApproved => &data::UPLOAD_LOCATION_APPROVED,
             RuleId::OutputLocationApproved => &data::OUTPUT_LOCATION_APPROVED,
+            RuleId::TrailLoggingRequired => &trail::LOGGING_REQUIRED,
+            RuleId::TrailRecordingRequired => &trail::RECORDING_REQUIRED,
+            RuleId::TrailDestinationUnchanged => &trail::DESTINATION_UNCHANGED,
+            RuleId::GuardIntegrity => &trail::GUARD_INTEGRITY,
         }
     }
 }
@@ -216,6 +234,8 @@ pub(crate) enum Target {
     Resource(fn(&Resource, &PolicyConfig, &mut Vec<Check>)),
     /// An S3 object write, from a data event.
     ObjectWrite(fn(&S3Write, &PolicyConfig, &mut Vec<Check>)),
+    /// A protected trail or one of smguard's parts, from a call or a description.
+    GuardChange(fn(&GuardPart, &PolicyConfig, &mut Vec<Check>)),
 }
 
 /// What the rules are evaluated on.
@@ -223,6 +243,7 @@ pub(crate) enum Target {
 pub(crate) enum Subject<'a> {
     Resource(&'a Resource),
     ObjectWrite(&'a S3Write),
+    Part(&'a GuardPart),
 }
 
 impl Target {
@@ -230,8 +251,11 @@ impl Target {
         match (self, subject) {
             (Target::Resource(check), Subject::Resource(resource)) => check(resource, config, checks),
             (Target::ObjectWrite(check), Subject::ObjectWrite(write)) => check(write, config, checks),
+            (Target::GuardChange(check), Subject::Part(part)) => check(part, config, checks),
             // A rule over another target has nothing to look at.
-            (Target::Resource(_), Subject::ObjectWrite(_)) | (Target::ObjectWrite(_), Subject::Resource(_)) => {}
+            (Target::Resource(_), Subject::ObjectWrite(_) | Subject::Part(_))
+            | (Target::ObjectWrite(_), Subject::Resource(_) | Subject::Part(_))
+            | (Target::GuardChange(_), Subject::Resource(_) | Subject::ObjectWrite(_)) => {}
         }
     }
 }
@@ -249,7 +273,7 @@ impl RuleDefinition {
     /// one of whose readers, reading nothing with every field unknown, yields a field the rule
     /// looks at (under a configuration that makes every rule active).
     pub fn applies_to(&self) -> Vec<ResourceKind> {
-        if matches!(self.check, Target::ObjectWrite(_)) {
+        if !matches!(self.check, Target::Resource(_)) {
             return Vec::new();
         }
         let config = PolicyConfig::every_rule_active();
@@ -281,9 +305,14 @@ impl RuleDefinition {
             .collect()
     }
 
-    /// Whether the rule judges S3 object writes (else SageMaker resources).
+    /// Whether the rule judges S3 object writes.
     pub fn judges_writes(&self) -> bool {
         matches!(self.check, Target::ObjectWrite(_))
+    }
+
+    /// Whether the rule judges protected trails and smguard's own parts.
+    pub fn judges_parts(&self) -> bool {
+        matches!(self.check, Target::GuardChange(_))
     }
 
     /// Runs the rule on one resource.
@@ -360,6 +389,11 @@ pub fn evaluate_write(write: &S3Write, config: &PolicyConfig) -> Evaluation {
         }
     }
     evaluation
+}
+
+/// Runs every rule that is not `off` on a protected trail or one of smguard's parts.
+pub fn evaluate_part(part: &GuardPart, config: &PolicyConfig) -> Evaluation {
+    evaluate_subject(Subject::Part(part), config)
 }
 
 fn evaluate_subject(subject: Subject<'_>, config: &PolicyConfig) -> Evaluation {

@@ -43,8 +43,12 @@ fn the_catalogue_is_complete_and_consistent() {
     assert_eq!(ids, RuleId::ALL.to_vec());
     for rule in catalogue() {
         assert_eq!(rule.id.as_str().parse::<RuleId>().unwrap(), rule.id);
-        // A rule judges SageMaker resources of some kinds, or S3 writes.
-        assert!(rule.judges_writes() == rule.applies_to().is_empty(), "{}", rule.id);
+        // A rule judges SageMaker resources of some kinds, S3 writes, or smguard's parts.
+        assert!(
+            (rule.judges_writes() || rule.judges_parts()) == rule.applies_to().is_empty(),
+            "{}",
+            rule.id
+        );
         assert!(
             !rule.remediation.is_empty() && !rule.fails_when.is_empty(),
             "{}",

@@ -2,6 +2,7 @@
 //! failed calls, smguard's own calls), then one reader per `eventSource`: SageMaker's
 //! `Create*`/`Update*` calls ([`sagemaker`]) and S3's object writes ([`s3`]).
 
+mod guarded;
 mod s3;
 mod sagemaker;
 
@@ -16,6 +17,7 @@ use super::{EventError, EventInfo, IgnoreReason, Subject, brief, json_type};
 use crate::config::PolicyConfig;
 use crate::model::Principal;
 
+pub use guarded::{CALLS as GUARD_CALLS, SOURCES as GUARD_EVENT_SOURCES, unversioned};
 pub use s3::EVENT_SOURCE as S3_EVENT_SOURCE;
 pub use sagemaker::EVENT_SOURCE as SAGEMAKER_EVENT_SOURCE;
 
@@ -270,6 +272,7 @@ pub(super) fn normalize_record(record: Record<'_>, info: &mut EventInfo, config:
     match record.event_source.as_deref() {
         Some(sagemaker::EVENT_SOURCE) => sagemaker::normalize(record, principal, info),
         Some(s3::EVENT_SOURCE) => s3::normalize(record, principal, info, config),
+        Some(source) if guarded::SOURCES.contains(&source) => guarded::normalize(record, principal, info, config),
         other => Subject::Ignored(IgnoreReason::Unrelated {
             description: format!(
                 "`{}` from `{}`",
@@ -278,4 +281,27 @@ pub(super) fn normalize_record(record: Record<'_>, info: &mut EventInfo, config:
             ),
         }),
     }
+}
+
+/// The call's `requestParameters` read as `T`: absent, not an object (CloudTrail truncated them)
+/// or of the wrong shape is an error naming the event.
+fn read_parameters<T: serde::de::DeserializeOwned>(record: &Record<'_>, event: &str) -> Result<T, EventError> {
+    let text: &RawValue = match record.request_parameters {
+        Parameters::Text(text) => text,
+        Parameters::Absent => {
+            return Err(EventError::MissingField {
+                event: event.to_owned(),
+                field: "requestParameters".to_owned(),
+            });
+        }
+    };
+    if json_type(text.get()) != "an object" {
+        return Err(EventError::TruncatedParameters {
+            event: event.to_owned(),
+        });
+    }
+    serde_json::from_str(text.get()).map_err(|error| EventError::InvalidField {
+        event: event.to_owned(),
+        reason: brief(error),
+    })
 }

@@ -7,10 +7,9 @@
 //! record's `AWS::S3::Bucket` resource (blank when CloudTrail withholds it).
 
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
-use super::super::{EventError, EventInfo, IgnoreReason, Subject, json_type};
-use super::{Parameters, Record, owned};
+use super::super::{EventError, EventInfo, IgnoreReason, Subject};
+use super::{Record, owned, read_parameters};
 use crate::arn::{Arn, partition_for_region};
 use crate::config::PolicyConfig;
 use crate::model::{Location, Origin, Principal, SourceKind};
@@ -84,7 +83,7 @@ pub(super) fn normalize(
                 .unwrap_or_else(|| "an unknown principal".to_owned()),
         });
     }
-    let parameters = match read_parameters(&record, &event_name) {
+    let parameters: ObjectParameters = match read_parameters(&record, &event_name) {
         Ok(parameters) => parameters,
         Err(error) => return Subject::Unevaluable(error),
     };
@@ -165,25 +164,4 @@ pub(super) fn normalize(
         },
     };
     Subject::ObjectWrite(Box::new(write))
-}
-
-fn read_parameters(record: &Record<'_>, event: &str) -> Result<ObjectParameters, EventError> {
-    let text: &RawValue = match record.request_parameters {
-        Parameters::Text(text) => text,
-        Parameters::Absent => {
-            return Err(EventError::MissingField {
-                event: event.to_owned(),
-                field: "requestParameters".to_owned(),
-            });
-        }
-    };
-    if json_type(text.get()) != "an object" {
-        return Err(EventError::TruncatedParameters {
-            event: event.to_owned(),
-        });
-    }
-    serde_json::from_str(text.get()).map_err(|error| EventError::InvalidField {
-        event: event.to_owned(),
-        reason: super::super::brief(error),
-    })
 }
