@@ -7,7 +7,7 @@ CARGO ?= cargo
 
 # The Lambda functions as `cargo lambda watch` builds them (their own feature set), built up front
 # so that no end-to-end test waits for a compile.
-FUNCTIONS := -p smguard-sagemaker-guard -p smguard-audit -p smguard-upload-guard
+FUNCTIONS := -p smguard-sagemaker-guard -p smguard-audit -p smguard-upload-guard -p smguard-trail-guard
 
 ## test: the test command: installs the tools, then every Rust test (end-to-end ones included) and the emulator's own tests
 test: tools

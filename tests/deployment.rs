@@ -15,7 +15,8 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 use smguard_aws::{
-    AwsGuardInputs, S3Ledger, S3ObjectRemediator, S3Reports, SageMakerInventory, SageMakerRemediator, SnsNotifier,
+    AwsGuardInputs, AwsGuardRemediator, S3Ledger, S3ObjectRemediator, S3Reports, SageMakerInventory,
+    SageMakerRemediator, SnsNotifier,
 };
 use smguard_engine::Mode;
 use smguard_engine::guard::LEASE;
@@ -53,7 +54,12 @@ fn the_rules_route_exactly_the_events_the_policy_evaluates() {
     // The audit's schedule rule routes no event.
     // The guard's rules; the upload guard's is resolved and checked below.
     let guard_patterns = smguard_tests::stage::patterns_to(&template, "GuardFunction");
-    let patterns: Vec<&Value> = guard_patterns.iter().collect();
+    // The guard also watches the trail guard's rule and function (checked below).
+    let patterns: Vec<&Value> = guard_patterns
+        .iter()
+        .filter(|p| p["source"] == serde_json::json!(["aws.sagemaker"]))
+        .collect();
+    assert_eq!(patterns.len() + 1, guard_patterns.len());
     let calls: Vec<&&Value> = patterns
         .iter()
         .filter(|p| p["detail-type"][0] == API_CALL_DETAIL_TYPE)
@@ -85,6 +91,158 @@ fn the_rules_route_exactly_the_events_the_policy_evaluates() {
     );
     for pattern in &patterns {
         assert_eq!(pattern["source"], serde_json::json!(["aws.sagemaker"]));
+    }
+}
+
+/// The trail guard's rule routes every call that can be a finding on the five services (and the
+/// function judges whose part it names); the guard's watch rule routes the EventBridge and Lambda
+/// ones, so that the trail guard's own rule and function are watched by the other guard.
+#[test]
+fn the_trail_guard_rules_route_every_call_that_can_break_a_protected_part() {
+    use smguard_policy::event::{GUARD_CALLS, GUARD_EVENT_SOURCES};
+    let template = template();
+    let trail = smguard_tests::stage::patterns_to(&template, "TrailGuardFunction");
+    assert_eq!(trail.len(), 1);
+    let detail = &trail[0]["detail"];
+    assert_eq!(
+        strings(&detail["eventSource"]),
+        GUARD_EVENT_SOURCES.iter().map(|s| s.to_string()).collect()
+    );
+    assert_eq!(
+        detail["errorCode"],
+        serde_json::json!([{"exists": false}]),
+        "failed calls are not routed"
+    );
+    let routes = |pattern: &Value, call: &str| {
+        pattern["detail"]["eventName"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|name| match name {
+                Value::String(name) => name == call,
+                other => other["prefix"].as_str().is_some_and(|prefix| call.starts_with(prefix)),
+            })
+    };
+    // Calls that only ever restore or enable are compliant: routing them would cost invocations.
+    let compliant_only = [
+        "StartLogging",
+        "EnableRule",
+        "DeleteFunctionConcurrency",
+        "EnableKey",
+        "CancelKeyDeletion",
+    ];
+    for (source, calls) in GUARD_CALLS {
+        for call in *calls {
+            // CloudTrail records Lambda calls with a version suffix.
+            let recorded = if *source == "lambda.amazonaws.com" {
+                format!("{call}20150331v2")
+            } else {
+                (*call).to_owned()
+            };
+            if compliant_only.contains(call) {
+                continue;
+            }
+            assert!(
+                routes(&trail[0], &recorded),
+                "`{recorded}` is not routed to the trail guard"
+            );
+        }
+    }
+    let watch = smguard_tests::stage::patterns_to(&template, "GuardFunction")
+        .into_iter()
+        .find(|p| p["source"] == serde_json::json!(["aws.events", "aws.lambda"]))
+        .expect("the guard's watch rule");
+    for call in [
+        "DisableRule",
+        "DeleteRule",
+        "RemoveTargets",
+        "PutRule",
+        "PutFunctionConcurrency20171031",
+        "UpdateFunctionConfiguration20150331v2",
+        "UpdateFunctionCode20150331v2",
+        "DeleteFunction20150331",
+    ] {
+        assert!(routes(&watch, call), "`{call}` on the trail guard is not watched");
+        assert!(routes(&trail[0], call));
+    }
+    let guard = &template["Resources"]["GuardFunction"]["Properties"]["Environment"]["Variables"];
+    assert!(
+        guard["SMGUARD_GUARD_RULE_ARNS"]["Fn::Sub"]
+            .as_str()
+            .unwrap()
+            .ends_with("rule/${AWS::StackName}-trail-guard-calls")
+    );
+    assert!(
+        guard["SMGUARD_GUARD_FUNCTION_ARNS"]["Fn::Sub"]
+            .as_str()
+            .unwrap()
+            .ends_with("function:${AWS::StackName}-trail-guard")
+    );
+}
+
+/// The trail guard's role: what its adapters call, each on smguard's own parts or the protected
+/// trails only; its second alert channel does not depend on smguard's key.
+#[test]
+fn the_trail_guard_role_restores_only_smguards_parts_and_the_protected_trails() {
+    let template = template();
+    let statements = statements(&template, "TrailGuardRole");
+    let granted: BTreeSet<String> = statements
+        .iter()
+        .flat_map(|(_, s)| strings(&s["Action"]))
+        .filter(|a| {
+            !a.starts_with("sqs:")
+                && !a.starts_with("logs:")
+                && !matches!(a.as_str(), "kms:GenerateDataKey" | "kms:Decrypt")
+        })
+        .collect();
+    let needed: BTreeSet<String> = [
+        AwsGuardRemediator::PERMISSIONS,
+        SnsNotifier::PERMISSIONS,
+        S3Ledger::PERMISSIONS,
+    ]
+    .concat()
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    assert_eq!(granted, needed, "granted (left) vs. the adapters' PERMISSIONS (right)");
+    for (condition, statement) in &statements {
+        let actions = strings(&statement["Action"]);
+        let resource = statement["Resource"].to_string();
+        assert_ne!(statement["Resource"], "*", "{statement}");
+        if actions.iter().any(|a| a.starts_with("cloudtrail:")) {
+            assert_eq!(condition.as_deref(), Some("HasProtectedTrails"));
+            assert_eq!(statement["Resource"]["Ref"], "ProtectedTrailArns");
+        }
+        if actions.iter().any(|a| a.starts_with("events:")) {
+            assert!(resource.contains(":rule/${AWS::StackName}-*"), "{resource}");
+        }
+        if actions.iter().any(|a| a.starts_with("lambda:")) {
+            assert!(resource.contains(":function:${AWS::StackName}-*"), "{resource}");
+        }
+        if actions.contains("kms:EnableKey") {
+            assert_eq!(statement["Resource"]["Fn::GetAtt"][0], "GuardKey");
+        }
+    }
+    let ledger = statements
+        .iter()
+        .find(|(_, s)| s["Sid"] == "IdempotencyLedger")
+        .unwrap();
+    assert_eq!(
+        ledger.1["Resource"]["Fn::Sub"],
+        format!("${{LedgerBucket.Arn}}/{}*", smguard_trail_guard::LEDGER_PREFIX)
+    );
+    let second = &template["Resources"]["SecondAlertTopic"]["Properties"];
+    assert_eq!(
+        second["KmsMasterKeyId"], "alias/aws/sns",
+        "not smguard's key, which an attacker may disable"
+    );
+    let env = &template["Resources"]["TrailGuardFunction"]["Properties"]["Environment"]["Variables"];
+    assert_eq!(env["SMGUARD_FALLBACK_TOPIC_ARN"]["Ref"], "SecondAlertTopic");
+    for key in env.as_object().unwrap().keys() {
+        assert!(
+            KNOWN_KEYS.contains(&key.as_str()),
+            "{key} is not a setting the trail guard reads"
+        );
     }
 }
 
@@ -132,6 +290,7 @@ fn every_rule_may_invoke_the_function_and_keeps_what_it_cannot_deliver() {
                 assert_eq!(rule["Condition"], "UploadGuardEnabled", "{name}");
                 "UploadGuardFunction"
             }
+            Some(_) if name == "TrailGuardRule" => "TrailGuardFunction",
             Some(_) => "GuardFunction",
             None => {
                 assert_eq!(rule["Condition"], "AuditOnSchedule", "{name}: only on AuditSchedule");
@@ -168,9 +327,15 @@ fn the_role_grants_what_the_adapters_call_and_no_more() {
         .flat_map(|s| strings(&s["Action"]))
         .filter(|action| !action.starts_with("kms:") && !action.starts_with("sqs:") && !action.starts_with("logs:"))
         .collect();
+    // The trail guard's rule and function: watched and restored by this guard too.
+    let watching = AwsGuardRemediator::PERMISSIONS
+        .iter()
+        .filter(|a| a.starts_with("events:") || a.starts_with("lambda:"))
+        .map(|a| a.to_string());
     let needed: BTreeSet<String> = SageMakerInventory::describe_permissions()
         .into_iter()
         .chain(SageMakerRemediator::permissions())
+        .chain(watching)
         .chain(
             [SnsNotifier::PERMISSIONS, S3Ledger::PERMISSIONS]
                 .concat()
@@ -348,7 +513,10 @@ fn every_function_is_built_by_sam_with_cargo_lambda_and_logs_json() {
         .iter()
         .map(|(_, f)| f["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap())
         .collect();
-    assert_eq!(binaries, BTreeSet::from(["sagemaker-guard", "audit", "upload-guard"]));
+    assert_eq!(
+        binaries,
+        BTreeSet::from(["sagemaker-guard", "audit", "upload-guard", "trail-guard"])
+    );
     for (name, function) in functions {
         assert_eq!(function["Metadata"]["BuildMethod"], "rust-cargolambda", "{name}");
         assert_eq!(function["Properties"]["CodeUri"], "..", "{name}: the workspace root");
@@ -387,10 +555,26 @@ fn the_environment_is_the_configuration_the_function_reads() {
         .filter(|(_, rule)| rule["Properties"].get("EventPattern").is_some())
         .map(|(name, _)| name.clone())
         .collect();
-    // An optional part is watched when it exists (`Fn::If [UploadGuardEnabled, …]`).
+    // An optional part is watched when it exists (`Fn::If [UploadGuardEnabled, …]`); the trail
+    // guard's parts are named by ARN (`Fn::Sub`), which a `Fn::GetAtt` would make circular.
+    let by_name = |suffix: &str| -> String {
+        let resources = template["Resources"].as_object().unwrap();
+        let found = resources.iter().find(|(_, r)| {
+            r["Properties"]["Name"]["Fn::Sub"]
+                .as_str()
+                .is_some_and(|n| suffix.ends_with(&format!("rule/{n}")))
+                || r["Properties"]["FunctionName"]["Fn::Sub"]
+                    .as_str()
+                    .is_some_and(|n| suffix.ends_with(&format!("function:{n}")))
+        });
+        found.map_or_else(|| suffix.to_owned(), |(name, _)| name.clone())
+    };
     let named = |r: &Value| -> String {
         let r = r.get("Fn::If").map_or(r, |branches| &branches[1]);
-        r["Fn::GetAtt"][0].as_str().unwrap().to_owned()
+        match r["Fn::Sub"].as_str() {
+            Some(arn) => by_name(arn),
+            None => r["Fn::GetAtt"][0].as_str().unwrap().to_owned(),
+        }
     };
     let watched: BTreeSet<String> = audit["SMGUARD_GUARD_RULE_ARNS"]["Fn::Join"][1]
         .as_array()
@@ -408,13 +592,23 @@ fn the_environment_is_the_configuration_the_function_reads() {
             .ends_with(":function:${AWS::StackName}-audit")
     );
     assert_eq!(named(&functions[2]), "UploadGuardFunction");
+    assert_eq!(named(&functions[3]), "TrailGuardFunction");
     // Each function ignores every smguard role's calls: the guard must not re-judge what the
     // audit stopped, nor the upload guard its own quarantine copies.
-    for function in ["GuardFunction", "AuditFunction", "UploadGuardFunction"] {
+    for function in [
+        "GuardFunction",
+        "AuditFunction",
+        "UploadGuardFunction",
+        "TrailGuardFunction",
+    ] {
         let own =
             &template["Resources"][function]["Properties"]["Environment"]["Variables"]["SMGUARD_GUARD_PRINCIPAL_ARNS"];
         let roles: Vec<String> = own["Fn::Join"][1].as_array().unwrap().iter().map(named).collect();
-        assert_eq!(roles, ["GuardRole", "AuditRole", "UploadGuardRole"], "{function}");
+        assert_eq!(
+            roles,
+            ["GuardRole", "AuditRole", "UploadGuardRole", "TrailGuardRole"],
+            "{function}"
+        );
     }
     let upload = template["Resources"]["UploadGuardFunction"]["Properties"]["Environment"]["Variables"]
         .as_object()

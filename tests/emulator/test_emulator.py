@@ -458,6 +458,78 @@ class TrailTest(EmulatorTest):
         names = [json.loads(m["Body"])["detail"]["requestParameters"]["notebookInstanceName"] for m in messages]
         self.assertEqual(names, ["seen"])
 
+class ManagementTrailTest(EmulatorTest):
+    """Calls on CloudTrail, EventBridge, Lambda, SNS and KMS reach EventBridge as CloudTrail records."""
+
+    def test_write_calls_of_the_five_services_reach_eventbridge_in_cloudtrails_rendering(self) -> None:
+        sqs, events = self.client("sqs"), self.client("events")
+        queue = sqs.create_queue(QueueName="q")["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        pattern = {
+            "source": ["aws.cloudtrail", "aws.events", "aws.lambda", "aws.sns", "aws.kms"],
+            "detail-type": ["AWS API Call via CloudTrail"],
+            "detail": {
+                "eventName": ["StopLogging", "PutEventSelectors", "DisableRule", {"prefix": "PutFunctionConcurrency"}, "DeleteTopic", "DisableKey"],
+                "errorCode": [{"exists": False}],
+            },
+        }
+        events.put_rule(Name="r", EventPattern=json.dumps(pattern))
+        events.put_targets(Rule="r", Targets=[{"Id": "q", "Arn": queue_arn}])
+        s3, trail = self.client("s3"), self.client("cloudtrail")
+        s3.create_bucket(Bucket=f"logs-{self.account}", CreateBucketConfiguration={"LocationConstraint": REGION})
+        trail.create_trail(Name="org-trail", S3BucketName=f"logs-{self.account}", IsMultiRegionTrail=True)
+        trail.start_logging(Name="org-trail")
+        trail.stop_logging(Name="org-trail")
+        trail.get_trail_status(Name="org-trail")  # read-only: not delivered
+        selectors = [{"Name": "m", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}]
+        trail.put_event_selectors(TrailName="org-trail", AdvancedEventSelectors=selectors)
+        self.assertEqual(trail.get_event_selectors(TrailName="org-trail")["AdvancedEventSelectors"], selectors)
+        iam, lam = self.client("iam"), self.client("lambda")
+        role = iam.create_role(RoleName="fn", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        lam.create_function(FunctionName="f", Runtime="provided.al2023", Role=role, Handler="bootstrap", Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18})
+        lam.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=0)
+        sns, kms = self.client("sns"), self.client("kms")
+        topic = sns.create_topic(Name="alerts")["TopicArn"]
+        sns.delete_topic(TopicArn=topic)
+        key = kms.create_key()["KeyMetadata"]["KeyId"]
+        kms.disable_key(KeyId=key)
+        arn = kms.describe_key(KeyId=key)["KeyMetadata"]["Arn"]
+        kms.schedule_key_deletion(KeyId=arn, PendingWindowInDays=7)  # by ARN, as the API allows
+        kms.cancel_key_deletion(KeyId=arn)
+        kms.enable_key(KeyId=arn)
+        self.assertEqual(kms.describe_key(KeyId=key)["KeyMetadata"]["KeyState"], "Enabled")
+        with self.assertRaises(ClientError) as unknown:
+            kms.schedule_key_deletion(KeyId=arn.rsplit("/", 1)[0] + "/1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d", PendingWindowInDays=7)
+        self.assertEqual(unknown.exception.response["Error"]["Code"], "NotFoundException")
+        with self.assertRaises(ClientError):
+            trail.stop_logging(Name="no-such-trail")  # failed: carries errorCode, not routed
+        received = []
+        for _ in range(5):
+            messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
+            received += [json.loads(m["Body"]) for m in messages]
+            if len(received) >= 5:
+                break
+        names = [(e["source"], e["detail"]["eventName"]) for e in received]
+        self.assertEqual(
+            names,
+            [
+                ("aws.cloudtrail", "StopLogging"),
+                ("aws.cloudtrail", "PutEventSelectors"),
+                ("aws.lambda", "PutFunctionConcurrency20171031"),
+                ("aws.sns", "DeleteTopic"),
+                ("aws.kms", "DisableKey"),
+            ],
+        )
+        by_name = {e["detail"]["eventName"]: e["detail"] for e in received}
+        self.assertEqual(by_name["StopLogging"]["requestParameters"], {"name": "org-trail"})
+        self.assertEqual(by_name["PutEventSelectors"]["requestParameters"]["advancedEventSelectors"][0]["fieldSelectors"][0]["field"], "eventCategory")
+        self.assertEqual(by_name["PutFunctionConcurrency20171031"]["requestParameters"], {"reservedConcurrentExecutions": 0, "functionName": "f"})
+        self.assertEqual(by_name["DeleteTopic"]["requestParameters"], {"topicArn": topic})
+        self.assertEqual(by_name["DisableKey"]["requestParameters"], {"keyId": key})
+        self.assertEqual(by_name["StopLogging"]["eventSource"], "cloudtrail.amazonaws.com")
+        self.assertEqual(by_name["StopLogging"]["recipientAccountId"], self.account)
+
+
 class S3DataEventTest(EmulatorTest):
     def role_session(self, account: str) -> "boto3.session.Session":
         sts = self.session.client("sts", endpoint_url=endpoint)

@@ -16,4 +16,5 @@ pub mod estate;
 pub mod lambda;
 pub mod runtime_api;
 pub mod stage;
+pub mod trails;
 pub mod uploads;

@@ -1,9 +1,11 @@
 //! The `sagemaker-guard` Lambda function: SageMaker CloudTrail calls and state changes in,
-//! containment and one alert out. The decisions are `smguard-policy`'s, the response
+//! containment and one alert out. It also watches the trail guard's own rule and function (the
+//! template routes their EventBridge and Lambda calls here), so that no single `DisableRule` or
+//! zero-concurrency call silences both guards. The decisions are `smguard-policy`'s, the response
 //! `smguard-engine`'s, the Lambda plumbing `smguard-runtime`'s.
 
 use serde_json::value::RawValue;
-use smguard_aws::{S3Ledger, SageMakerInventory, SageMakerRemediator, SnsNotifier, clients};
+use smguard_aws::{AwsGuardRemediator, S3Ledger, SageMakerInventory, SageMakerRemediator, SnsNotifier, clients};
 use smguard_engine::{Guard, Ports, Report};
 use smguard_policy::config::{ConfigError, Settings};
 use smguard_runtime::{Context, Failure, Function, ResponseConfig, unix_now};
@@ -17,6 +19,8 @@ pub struct SageMakerGuard {
     config: ResponseConfig,
     inventory: SageMakerInventory,
     remediator: SageMakerRemediator,
+    /// Restores the trail guard's rule and function.
+    guard: AwsGuardRemediator,
     notifier: SnsNotifier,
     ledger: S3Ledger,
 }
@@ -33,6 +37,7 @@ impl Function for SageMakerGuard {
         Ok(SageMakerGuard {
             inventory: SageMakerInventory::new(sagemaker.clone()),
             remediator: SageMakerRemediator::new(sagemaker),
+            guard: AwsGuardRemediator::new(sdk),
             notifier: SnsNotifier::new(clients::sns(sdk), &config.alert_topic_arn),
             ledger: S3Ledger::new(clients::s3(sdk), &config.ledger_bucket, LEDGER_PREFIX),
             config,
@@ -45,7 +50,7 @@ impl Function for SageMakerGuard {
                 inventory: Some(&self.inventory),
                 remediator: Some(&self.remediator),
                 objects: None,
-                guard: None,
+                guard: Some(&self.guard),
                 notifier: &self.notifier,
                 fallback: None,
                 ledger: &self.ledger,

@@ -79,4 +79,8 @@ pub mod clients {
     pub fn iam(config: &SdkConfig) -> aws_sdk_iam::Client {
         aws_sdk_iam::Client::new(config)
     }
+
+    pub fn kms(config: &SdkConfig) -> aws_sdk_kms::Client {
+        aws_sdk_kms::Client::new(config)
+    }
 }

@@ -8,6 +8,9 @@
 //! Every SageMaker call is made in `sagemaker.rs`, kind by kind.
 //! - [`S3ObjectRemediator`]: the upload guard's quarantine (copy the exact version, then delete it),
 //!   multipart abort and session revocation.
+//! - [`AwsGuardRemediator`]: the trail guard's restoring calls (`StartLogging`, `PutEventSelectors`,
+//!   `UpdateTrail`, `EnableRule`, `DeleteFunctionConcurrency`, `CancelKeyDeletion`, `EnableKey`),
+//!   each after reading the part, and `GetFunctionConfiguration` for the alert.
 //! - [`SnsNotifier`]: one SNS message per alert, `MessageStructure=json` (text for people, JSON for
 //!   machines), with filterable message attributes.
 //! - [`S3Reports`]: the audit's report, JSON-lines parts and a summary under one prefix per run.
@@ -24,6 +27,7 @@
 
 mod config;
 mod error;
+mod guard;
 mod inventory;
 mod ledger;
 mod notifier;
@@ -36,6 +40,7 @@ mod trail;
 
 pub use config::{MAX_ATTEMPTS, SWEEP_MAX_ATTEMPTS, clients, http_client, load_sdk_config, retry_config};
 pub use error::classify;
+pub use guard::AwsGuardRemediator;
 pub use inventory::SageMakerInventory;
 pub use ledger::S3Ledger;
 pub use notifier::SnsNotifier;

@@ -5,7 +5,6 @@ use async_trait::async_trait;
 use aws_sdk_eventbridge::error::ProvideErrorMetadata;
 use smguard_engine::PortError;
 use smguard_engine::ports::{GuardInputs, GuardInputsReader, SelfCheckConfig, TrailReader};
-use smguard_policy::arn::Arn;
 use smguard_policy::selfcheck::{FunctionStatus, RuleStatus, TopicStatus};
 
 use crate::CloudTrailReader;
@@ -46,16 +45,12 @@ impl AwsGuardInputs {
     ];
 
     async fn rule(&self, arn: &str) -> Result<RuleStatus, PortError> {
-        // `rule/<name>` on the default bus, `rule/<bus>/<name>` on another.
-        let path = Arn::parse(arn).map_or("", |a| a.resource).trim_start_matches("rule/");
-        let (bus, name) = path
-            .rsplit_once('/')
-            .map_or((None, path), |(bus, name)| (Some(bus), name));
+        let (bus, name) = crate::guard::rule_path(arn);
         let described = self
             .events
             .describe_rule()
-            .name(name)
-            .set_event_bus_name(bus.map(str::to_owned))
+            .name(&name)
+            .set_event_bus_name(bus.clone())
             .send()
             .await;
         let described = match described {
@@ -73,7 +68,7 @@ impl AwsGuardInputs {
             .events
             .list_targets_by_rule()
             .rule(name)
-            .set_event_bus_name(bus.map(str::to_owned))
+            .set_event_bus_name(bus)
             .send()
             .await
             .map_err(|error| classify("ListTargetsByRule", &error))?;

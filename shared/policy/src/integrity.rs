@@ -18,8 +18,7 @@ use crate::s3::RolePattern;
 use crate::selfcheck::{AdvancedSelector, BasicSelector, FieldSelector, TrailSelectors};
 
 /// The kinds of smguard's parts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PartKind {
     Trail,
     Rule,
@@ -48,6 +47,12 @@ impl PartKind {
             PartKind::Topic => "SNS topic",
             PartKind::Key => "KMS key",
         }
+    }
+}
+
+impl Serialize for PartKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 

@@ -19,6 +19,8 @@ this package closes those gaps:
   renders it). ``LookupEvents`` answers from the records; each write call, and each status
   change, is put on the account's default EventBridge bus, so that rules with SQS targets
   receive "AWS API Call via CloudTrail" and "SageMaker … State Change" events.
+- ``management_trail``: write calls on CloudTrail, EventBridge, Lambda, SNS and KMS reach the
+  caller's bus as CloudTrail records (what the trail guard reads); KMS's state calls take key ARNs.
 - ``fidelity``: ``Describe*`` answers with what the ``Create*`` call set (moto drops some fields
   and hard-codes model network isolation to false) and omits unset structures.
 
@@ -26,7 +28,7 @@ Everything is keyed by account and Region, so tests isolated by ``x-moto-account
 each other.
 """
 
-from . import events, extra_jobs, fidelity, lifecycle, store, trail
+from . import events, extra_jobs, fidelity, lifecycle, management_trail, store, trail
 
 
 def install() -> None:
@@ -37,3 +39,4 @@ def install() -> None:
     store.install()
     fidelity.install()
     trail.install()
+    management_trail.install()

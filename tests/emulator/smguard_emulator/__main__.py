@@ -37,7 +37,7 @@ from typing import Any, Callable, Iterable
 
 from werkzeug.serving import make_server
 
-from . import faults, install, lifecycle, requests, s3_trail
+from . import faults, install, lifecycle, management_trail, requests, s3_trail
 
 
 def control_app(moto_app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
@@ -49,6 +49,9 @@ def control_app(moto_app: Callable[..., Iterable[bytes]]) -> Callable[..., Itera
                 status, headers, body = fault
                 start_response(status, headers)
                 return [body]
+            managed = management_trail.middleware(environ, caller, moto_app, start_response)
+            if managed is not None:
+                return managed
             return s3_trail.middleware(environ, caller, moto_app, start_response)
 
         def answer(status: str, body: dict[str, Any]) -> Iterable[bytes]:
