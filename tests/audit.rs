@@ -368,18 +368,21 @@ async fn the_self_check_reports_a_stopped_trail_a_disabled_rule_and_a_missing_s3
     let (summary, _) = run(&lambda, json!({"kinds": ["notebook_instance"]}));
     let found = checks(&summary);
     let reasons: Vec<&str> = found.iter().map(|(_, r)| r.as_str()).collect();
-    assert!(reasons.contains(&"trail `org-trail` is not logging"), "{reasons:#?}");
+    // The trail guard's rules judge the parts as described: their reasons.
     assert!(
         reasons
             .iter()
-            .any(|r| r.ends_with("rule/smguard-sagemaker-calls` is disabled: no event reaches smguard")),
+            .any(|r| r.starts_with("trail `org-trail` is not logging")),
+        "{reasons:#?}"
+    );
+    assert!(
+        reasons.contains(&"smguard's rule `smguard-sagemaker-calls` is disabled: no event reaches its function"),
         "{reasons:#?}"
     );
     // The emulator has no such function: the check says so rather than passing it.
     assert!(
         reasons
-            .iter()
-            .any(|r| r.ends_with("function:smguard-sagemaker-guard` does not exist")),
+            .contains(&"smguard's function `smguard-sagemaker-guard` does not exist (deleted): its events go unjudged"),
         "{reasons:#?}"
     );
     let alerts = deployment.alerts().await;

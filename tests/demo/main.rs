@@ -8,7 +8,9 @@
 //! what the function answered, the alerts security operations received and the before/after state
 //! of each resource. Then it audits the estate with the `audit` function, and deploys the
 //! `upload-guard` function into a second account, where a notebook's role exports data: into a
-//! bucket of the account (quarantined) and into a partner's bucket (a critical alert). Stops
+//! bucket of the account (quarantined) and into a partner's bucket (a critical alert). Last, it
+//! deploys the `trail-guard` function into a third account, where someone stops the trail that
+//! feeds smguard and disables smguard's EventBridge rule: both are restored and alerted. Stops
 //! everything and removes its files at the end.
 //!
 //!     smguard-demo [--dry-run]
@@ -33,6 +35,7 @@ use smguard_tests::estate::{
 };
 use smguard_tests::lambda::LocalLambda;
 use smguard_tests::stage::Stage;
+use smguard_tests::trails::{FUNCTION as TRAIL_GUARD, RULE, TRAIL, TrailEstate};
 use smguard_tests::uploads::{FUNCTION as UPLOAD_GUARD, UploadEstate};
 
 const VOLUME_KEY: &str = "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/4f2b8c1e-7a3d-4e5f-9b6c-2d1e0f3a4b5c";
@@ -150,6 +153,7 @@ async fn main() {
     lambda.stop_and_clean();
 
     uploads(&emulator, mode).await;
+    tampering(&emulator, mode).await;
     emulator.stop_and_clean();
     println!("\ncleaned up: the function and the test bed are stopped, their files removed.");
 }
@@ -292,6 +296,83 @@ async fn uploads(emulator: &Emulator, mode: &str) {
         } else {
             "is gone (kept in quarantine)"
         }
+    );
+    lambda.stop_and_clean();
+}
+
+/// The trail guard in a third account: someone stops the trail that feeds smguard and disables
+/// smguard's EventBridge rule.
+async fn tampering(emulator: &Emulator, mode: &str) {
+    let estate = TrailEstate::deploy(emulator, mode).await;
+    let lambda = LocalLambda::start(
+        &format!("demo-trail-{}", estate.deployment.account.id),
+        &estate.deployment.env,
+    );
+    step(9, "the trail guard: someone stops the trail and disables a rule");
+    let account = &estate.deployment.account;
+    println!(
+        "  account {}, protected trail {TRAIL} (logging: {}), smguard rule {RULE} ({})",
+        account.id,
+        estate.is_logging().await,
+        estate.rule_state().await
+    );
+    account
+        .cloudtrail()
+        .await
+        .stop_logging()
+        .name(TRAIL)
+        .send()
+        .await
+        .expect("StopLogging");
+    account
+        .events()
+        .await
+        .disable_rule()
+        .name(RULE)
+        .send()
+        .await
+        .expect("DisableRule");
+    println!(
+        "  StopLogging {TRAIL}, DisableRule {RULE} -> logging: {}, rule {}",
+        estate.is_logging().await,
+        estate.rule_state().await
+    );
+    for body in estate.deployment.routed().await {
+        let event: Value = serde_json::from_str(&body).unwrap();
+        let call = event["detail"]["eventName"].as_str().unwrap_or("?").to_owned();
+        let answer = lambda.invoke(TRAIL_GUARD, &body);
+        if answer.failed() {
+            println!("  {call} -> FAILED: {}\n{}", answer.body, lambda.logs());
+            continue;
+        }
+        let actions: Vec<String> = serde_json::from_value::<Vec<ActionTaken>>(answer.body["actions"].clone())
+            .unwrap_or_default()
+            .iter()
+            .map(|taken| format!("{} {}", taken.action, taken.describe()))
+            .collect();
+        let outcome = answer.body["outcome"].as_str().unwrap_or("?");
+        let done = if actions.is_empty() {
+            match answer.body["reason"].as_str() {
+                Some(reason) => format!(" ({reason})"),
+                None => String::new(),
+            }
+        } else {
+            format!(": {}", actions.join("; "))
+        };
+        let alerted = if answer.body["alerted"] == true {
+            ", alerted"
+        } else {
+            ""
+        };
+        println!("  {call:<12} -> {outcome}{done}{alerted}");
+    }
+    for alert in estate.deployment.alerts().await {
+        print_alert(&alert);
+    }
+    println!(
+        "  after: trail {TRAIL} logging: {}, rule {RULE} {}",
+        estate.is_logging().await,
+        estate.rule_state().await
     );
     lambda.stop_and_clean();
 }

@@ -17,7 +17,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::arn::Arn;
+use crate::config::PolicyConfig;
 use crate::config::{ConfigError, GUARD_FUNCTION_ARNS, GUARD_RULE_ARNS, SAGEMAKER_ROLE_ARNS, Settings};
+use crate::integrity::{FunctionState, GuardPart, PartKind, PartState, RuleState, TopicState, TrailState};
 use crate::s3::RolePattern;
 
 /// Every check, with what it asks.
@@ -202,68 +204,93 @@ fn finding(check: &str, subject: &str, reason: String) -> GuardFinding {
 pub fn check(inputs: &GuardInputs, config: &SelfCheckConfig) -> Vec<GuardFinding> {
     let mut findings = Vec::new();
     check_trails(inputs, config, &mut findings);
+    // Each of smguard's parts, as described, is judged by the trail guard's rules: one
+    // evaluation path for a call that changed a part and for the part as it is now.
+    let mut policy = PolicyConfig::default();
+    policy.sagemaker_roles.clone_from(&config.sagemaker_roles);
+    let mut judge = |check: &str, part: GuardPart, detail: Option<String>| {
+        for found in crate::rules::evaluate_part(&part, &policy).findings {
+            let reason = match (&detail, found.field.as_ref()) {
+                (Some(detail), "Targets") => format!("{} ({detail})", found.reason),
+                _ => found.reason,
+            };
+            findings.push(finding(check, &part.arn, reason));
+        }
+    };
     for arn in &config.rule_arns {
         let rule = inputs.rules.iter().find(|r| &r.arn == arn);
-        let problem = match rule {
-            None | Some(RuleStatus { enabled: None, .. }) => Some("does not exist".to_owned()),
-            Some(RuleStatus {
-                enabled: Some(false), ..
-            }) => Some("is disabled: no event reaches smguard".to_owned()),
-            Some(rule)
-                if !rule
-                    .targets
-                    .iter()
-                    .any(|t| config.function_arns.iter().any(|f| same_function(t, f))) =>
-            {
-                Some(format!(
-                    "targets none of smguard's functions (targets: {})",
-                    list(&rule.targets)
-                ))
-            }
-            Some(_) => None,
+        let state = match rule {
+            None | Some(RuleStatus { enabled: None, .. }) => RuleState {
+                exists: Some(false),
+                ..RuleState::default()
+            },
+            Some(rule) => RuleState {
+                exists: Some(true),
+                enabled: rule.enabled,
+                targets_guard: Some(
+                    rule.targets
+                        .iter()
+                        .any(|t| config.function_arns.iter().any(|f| same_function(t, f))),
+                ),
+                ..RuleState::default()
+            },
         };
-        if let Some(problem) = problem {
-            findings.push(finding("guard.rule-enabled", arn, format!("rule `{arn}` {problem}")));
-        }
+        let detail = rule.map(|r| format!("targets: {}", list(&r.targets)));
+        judge(
+            "guard.rule-enabled",
+            described(PartKind::Rule, arn, PartState::Rule(state)),
+            detail,
+        );
     }
     for arn in &config.function_arns {
         let function = inputs.functions.iter().find(|f| &f.arn == arn);
-        let problem = match function {
-            None | Some(FunctionStatus { exists: false, .. }) => Some("does not exist".to_owned()),
-            Some(FunctionStatus {
-                reserved_concurrency: Some(0),
-                ..
-            }) => Some("has reserved concurrency 0: every invocation is throttled".to_owned()),
-            Some(_) => None,
+        let state = match function {
+            None | Some(FunctionStatus { exists: false, .. }) => FunctionState {
+                exists: Some(false),
+                ..FunctionState::default()
+            },
+            Some(function) => FunctionState {
+                exists: Some(true),
+                reserved_concurrency: function.reserved_concurrency.map(i64::from),
+                replaced: None,
+            },
         };
-        if let Some(problem) = problem {
-            findings.push(finding(
-                "guard.function-concurrency",
-                arn,
-                format!("function `{arn}` {problem}"),
-            ));
-        }
+        judge(
+            "guard.function-concurrency",
+            described(PartKind::Function, arn, PartState::Function(state)),
+            None,
+        );
     }
     if let Some(topic) = &inputs.topic {
-        let problem = if !topic.exists {
-            Some("does not exist".to_owned())
-        } else if topic.confirmed_subscriptions == 0 {
-            Some(format!(
-                "has no confirmed subscription ({} pending): alerts reach no one",
-                topic.pending_subscriptions
-            ))
-        } else {
-            None
+        let state = TopicState {
+            exists: Some(topic.exists),
+            confirmed_subscriptions: topic.exists.then_some(topic.confirmed_subscriptions),
+            ..TopicState::default()
         };
-        if let Some(problem) = problem {
-            findings.push(finding(
-                "guard.alert-subscription",
-                &topic.arn,
-                format!("alert topic `{}` {problem}", topic.arn),
-            ));
+        let pending = format!("{} pending", topic.pending_subscriptions);
+        let part = described(PartKind::Topic, &topic.arn, PartState::Topic(state));
+        for found in crate::rules::evaluate_part(&part, &policy).findings {
+            let reason = if found.field == "Subscriptions" {
+                format!("{} ({pending})", found.reason)
+            } else {
+                found.reason
+            };
+            findings.push(finding("guard.alert-subscription", &topic.arn, reason));
         }
     }
     findings
+}
+
+/// One of smguard's parts as the self-check described it.
+fn described(kind: PartKind, arn: &str, state: PartState) -> GuardPart {
+    GuardPart {
+        kind,
+        arn: arn.to_owned(),
+        call: None,
+        state,
+        location: crate::model::Location::from_arn(arn),
+        caller: None,
+    }
 }
 
 /// A rule's target is the function's ARN, or a version or alias of it.
@@ -281,13 +308,21 @@ fn list(items: &[String]) -> String {
 
 fn check_trails(inputs: &GuardInputs, config: &SelfCheckConfig, findings: &mut Vec<GuardFinding>) {
     let region = inputs.region.as_str();
-    // A stopped trail is someone's decision to stop recording: always worth a look.
+    // A stopped trail is someone's decision to stop recording: always worth a look. Judged by
+    // the trail guard's `trail.logging-required`, as a `StopLogging` call is.
     for stopped in inputs.trails.iter().filter(|t| !t.is_logging) {
-        findings.push(finding(
-            "guard.trail-logging",
-            stopped.arn.as_deref().unwrap_or(&stopped.name),
-            format!("trail `{}` is not logging", stopped.name),
-        ));
+        let arn = stopped.arn.clone().unwrap_or_else(|| stopped.name.clone());
+        let part = GuardPart {
+            state: PartState::Trail(TrailState {
+                logging: Some(false),
+                ..TrailState::default()
+            }),
+            ..described(PartKind::Trail, &arn, PartState::Trail(TrailState::default()))
+        };
+        let policy = PolicyConfig::default();
+        for found in crate::rules::evaluate_part(&part, &policy).findings {
+            findings.push(finding("guard.trail-logging", &arn, found.reason));
+        }
     }
     let logging: Vec<&TrailStatus> = inputs.trails.iter().filter(|t| t.is_logging).collect();
     if logging.is_empty() {
@@ -509,7 +544,11 @@ mod tests {
         let stopped = trail("org", false, true, basic("All", true, &["arn:aws-us-gov:s3"]));
         let found = check(&region(vec![stopped.clone()]), &SelfCheckConfig::default());
         assert_eq!(found.len(), 2, "{found:#?}");
-        assert_eq!(found[0].reason, "trail `org` is not logging");
+        assert!(
+            found[0].reason.starts_with("trail `org` is not logging"),
+            "{}",
+            found[0].reason
+        );
         assert!(
             found[1].reason.starts_with("no trail logs in us-gov-west-1"),
             "{}",
@@ -649,11 +688,18 @@ mod tests {
         let found = check(&inputs, &config);
         let reasons: Vec<&str> = found.iter().map(|f| f.reason.as_str()).collect();
         assert_eq!(found.len(), 5, "{reasons:#?}");
-        assert!(reasons[0].ends_with("rule/states` is disabled: no event reaches smguard"));
-        assert!(reasons[1].ends_with("rule/gone` does not exist"));
-        assert!(reasons[2].contains("rule/elsewhere` targets none of smguard's functions"));
-        assert!(reasons[3].ends_with("has reserved concurrency 0: every invocation is throttled"));
-        assert!(reasons[4].ends_with("has no confirmed subscription (1 pending): alerts reach no one"));
+        assert_eq!(
+            reasons,
+            [
+                "smguard's rule `states` is disabled: no event reaches its function",
+                "smguard's rule `gone` does not exist (deleted): no event reaches its function",
+                "smguard's rule `elsewhere` targets none of smguard's functions (targets: \
+                 arn:aws-us-gov:sqs:us-gov-west-1:111122223333:q)",
+                "smguard's function `smguard-sagemaker-guard` has reserved concurrency 0: every invocation is throttled",
+                "smguard's alert topic `smguard-alerts` has no confirmed subscription: alerts reach no one (1 pending)",
+            ],
+            "the trail guard's rules, on the parts as described"
+        );
         inputs.functions[0].reserved_concurrency = Some(5);
         assert_eq!(check(&inputs, &config).len(), 4, "a non-zero limit is fine");
     }

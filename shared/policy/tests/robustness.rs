@@ -62,7 +62,8 @@ fn all_fixture_events() -> Vec<(String, Value)> {
 
 /// Non-compliant fixtures that describe a whole resource (Create calls and state changes).
 /// `Update*` calls are left out on purpose: deleting the only field a change sets leaves a
-/// change that sets nothing, which is rightly compliant.
+/// change that sets nothing, which is rightly compliant. So are the trail guard's calls, which
+/// are changes too (`UpdateTrail` without `isMultiRegionTrail` leaves it as it was).
 fn non_compliant_whole_resources() -> &'static [(String, Value)] {
     static EVENTS: OnceLock<Vec<(String, Value)>> = OnceLock::new();
     EVENTS.get_or_init(|| {
@@ -229,7 +230,13 @@ fn removes_the_offence(label: &str, path: &[Step], replacement: Option<&Value>) 
 fn assert_consistent(decision: &Decision) {
     match decision.outcome {
         Outcome::Compliant => {
-            assert!(decision.resource.is_some() != decision.write.is_some());
+            // Exactly one subject: a resource, an S3 write, or one of smguard's parts.
+            let subjects = [
+                decision.resource.is_some(),
+                decision.write.is_some(),
+                decision.part.is_some(),
+            ];
+            assert_eq!(subjects.iter().filter(|s| **s).count(), 1);
             assert!(decision.evaluation.findings.is_empty() && decision.evaluation.undetermined.is_empty());
             assert!(decision.response.is_empty());
         }

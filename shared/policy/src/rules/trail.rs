@@ -65,7 +65,7 @@ fn logging_required(part: &GuardPart, _config: &PolicyConfig, checks: &mut Vec<C
         Some(false) => checks.push(fail(
             "IsLogging",
             format!(
-                "trail `{}` stopped logging: EventBridge receives no API call, and every smguard guard is blind",
+                "trail `{}` is not logging: EventBridge receives no API call, and every smguard guard is blind",
                 part.name()
             ),
         )),
@@ -175,7 +175,7 @@ fn guard_integrity(part: &GuardPart, _config: &PolicyConfig, checks: &mut Vec<Ch
             if rule.exists == Some(false) {
                 checks.push(fail(
                     "Rule",
-                    format!("smguard's rule `{name}` was deleted: no event reaches its function"),
+                    format!("smguard's rule `{name}` does not exist (deleted): no event reaches its function"),
                 ));
             }
             match rule.enabled {
@@ -183,7 +183,7 @@ fn guard_integrity(part: &GuardPart, _config: &PolicyConfig, checks: &mut Vec<Ch
                 Some(true) => checks.push(Check::Pass),
                 Some(false) => checks.push(fail(
                     "State",
-                    format!("smguard's rule `{name}` was disabled: no event reaches its function"),
+                    format!("smguard's rule `{name}` is disabled: no event reaches its function"),
                 )),
             }
             if !rule.targets_removed.is_empty() {
@@ -210,7 +210,10 @@ fn guard_integrity(part: &GuardPart, _config: &PolicyConfig, checks: &mut Vec<Ch
         }
         PartState::Function(function) => {
             if function.exists == Some(false) {
-                checks.push(fail("Function", format!("smguard's function `{name}` was deleted")));
+                checks.push(fail(
+                    "Function",
+                    format!("smguard's function `{name}` does not exist (deleted): its events go unjudged"),
+                ));
             }
             match function.reserved_concurrency {
                 None => {}
@@ -237,7 +240,7 @@ fn guard_integrity(part: &GuardPart, _config: &PolicyConfig, checks: &mut Vec<Ch
             if topic.exists == Some(false) {
                 checks.push(fail(
                     "Topic",
-                    format!("smguard's alert topic `{name}` was deleted: alerts reach no one"),
+                    format!("smguard's alert topic `{name}` does not exist (deleted): alerts reach no one"),
                 ));
             }
             if let Some(subscription) = &topic.unsubscribed {
@@ -267,7 +270,7 @@ fn guard_integrity(part: &GuardPart, _config: &PolicyConfig, checks: &mut Vec<Ch
                 Some(true) => checks.push(Check::Pass),
                 Some(false) => checks.push(fail(
                     "KeyState",
-                    format!("smguard's key `{name}` was disabled: what it encrypts cannot be read or written"),
+                    format!("smguard's key `{name}` is disabled: what it encrypts cannot be read or written"),
                 )),
             }
             match key.deletion_scheduled {
@@ -275,7 +278,7 @@ fn guard_integrity(part: &GuardPart, _config: &PolicyConfig, checks: &mut Vec<Ch
                 Some(false) => checks.push(Check::Pass),
                 Some(true) => checks.push(fail(
                     "KeyState",
-                    format!("smguard's key `{name}` was scheduled for deletion"),
+                    format!("smguard's key `{name}` is scheduled for deletion"),
                 )),
             }
         }
