@@ -18,17 +18,12 @@
 use serde_json::Value;
 use smguard_tests::emulator::Emulator;
 use smguard_tests::lambda::{Invocation, LocalLambda};
+use smguard_tests::stage::alert_actions;
 use smguard_tests::trails::{FUNCTION, GUARDED_FUNCTION, RULE, TRAIL, TrailEstate, platform_selectors};
 
 /// Delivers what the rule routed since the last call; returns the events and the answers.
 async fn deliver(estate: &TrailEstate<'_>, lambda: &LocalLambda) -> Vec<(Value, Invocation)> {
-    let mut delivered = Vec::new();
-    for body in estate.deployment.routed().await {
-        let answer = lambda.invoke(FUNCTION, &body);
-        assert!(!answer.failed(), "{body}: {}\n{}", answer.body, lambda.logs());
-        delivered.push((serde_json::from_str(&body).unwrap(), answer));
-    }
-    delivered
+    estate.deployment.deliver_to(lambda, FUNCTION).await
 }
 
 /// The answers to the events named `call` among those delivered.
@@ -41,20 +36,6 @@ fn answers_to<'a>(delivered: &'a [(Value, Invocation)], call: &str) -> Vec<&'a V
                 .is_some_and(|n| n.starts_with(call))
         })
         .map(|(_, answer)| &answer.body)
-        .collect()
-}
-
-fn actions(alert: &Value) -> Vec<(String, String)> {
-    alert["actions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| {
-            (
-                a["action"].as_str().unwrap().to_owned(),
-                a["result"]["type"].as_str().unwrap().to_owned(),
-            )
-        })
         .collect()
 }
 
@@ -91,7 +72,7 @@ async fn tampering_is_restored_and_alerted_once_and_the_pipelines_changes_are_le
     assert_eq!(alerts.len(), 1, "{alerts:#?}");
     assert_eq!(alerts[0]["severity"], "critical");
     assert_eq!(alerts[0]["part"]["arn"], estate.trail_arn.as_str());
-    assert_eq!(actions(&alerts[0]), [("start_logging".into(), "done".into())]);
+    assert_eq!(alert_actions(&alerts[0]), [("start_logging".into(), "done".into())]);
 
     // A redelivery of the same event acts and alerts no more.
     let (event, _) = delivered
@@ -138,7 +119,10 @@ async fn tampering_is_restored_and_alerted_once_and_the_pipelines_changes_are_le
     );
     let alerts = estate.deployment.alerts().await;
     assert_eq!(alerts.len(), 1);
-    assert_eq!(actions(&alerts[0])[0], ("restore_recording".into(), "done".into()));
+    assert_eq!(
+        alert_actions(&alerts[0])[0],
+        ("restore_recording".into(), "done".into())
+    );
 
     // smguard's rule is disabled: enabled again.
     let events = account.events().await;
@@ -257,7 +241,7 @@ async fn a_dry_run_changes_nothing_and_says_what_it_would_have_done() {
     assert_eq!(alerts.len(), 2);
     for alert in &alerts {
         assert_eq!(alert["dry_run"], true);
-        assert_eq!(actions(alert)[0].1, "would_have_done", "{alert:#}");
+        assert_eq!(alert_actions(alert)[0].1, "would_have_done", "{alert:#}");
     }
     let requests = emulator
         .http(

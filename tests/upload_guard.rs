@@ -18,31 +18,12 @@
 use serde_json::Value;
 use smguard_tests::emulator::Emulator;
 use smguard_tests::lambda::{Invocation, LocalLambda};
+use smguard_tests::stage::alert_actions;
 use smguard_tests::uploads::{FUNCTION, UploadEstate, VPC_ENDPOINT};
-
-fn actions(alert: &Value) -> Vec<(String, String)> {
-    alert["actions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| {
-            (
-                a["action"].as_str().unwrap().to_owned(),
-                a["result"]["type"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
-}
 
 /// Delivers what the rule routed since the last call; returns the events and the answers.
 async fn deliver(estate: &UploadEstate<'_>, lambda: &LocalLambda) -> Vec<(Value, Invocation)> {
-    let mut delivered = Vec::new();
-    for body in estate.deployment.routed().await {
-        let answer = lambda.invoke(FUNCTION, &body);
-        assert!(!answer.failed(), "{body}: {}\n{}", answer.body, lambda.logs());
-        delivered.push((serde_json::from_str(&body).unwrap(), answer));
-    }
-    delivered
+    estate.deployment.deliver_to(lambda, FUNCTION).await
 }
 
 fn start(estate: &UploadEstate<'_>) -> LocalLambda {
@@ -114,7 +95,7 @@ async fn writes_outside_the_approved_locations_are_quarantined_aborted_or_alerte
     let alerts = estate.deployment.alerts().await;
     assert_eq!(alerts.len(), 1);
     assert_eq!(
-        actions(&alerts[0]),
+        alert_actions(&alerts[0]),
         [("quarantine_object".to_owned(), "done".to_owned())]
     );
     assert_eq!(alerts[0]["severity"], "high");
@@ -159,7 +140,7 @@ async fn writes_outside_the_approved_locations_are_quarantined_aborted_or_alerte
     assert!(
         alerts
             .iter()
-            .all(|a| actions(a) == [("quarantine_object".to_owned(), "done".to_owned())])
+            .all(|a| alert_actions(a) == [("quarantine_object".to_owned(), "done".to_owned())])
     );
 
     // A multipart upload outside is aborted so that it never completes.
@@ -206,7 +187,7 @@ async fn writes_outside_the_approved_locations_are_quarantined_aborted_or_alerte
     assert!(completed.is_err(), "an aborted upload cannot complete");
     let alerts = estate.deployment.alerts().await;
     assert_eq!(
-        actions(&alerts[0]),
+        alert_actions(&alerts[0]),
         [("abort_multipart_upload".to_owned(), "done".to_owned())],
         "the first record aborts the upload: {alerts:?}"
     );
@@ -228,7 +209,7 @@ async fn writes_outside_the_approved_locations_are_quarantined_aborted_or_alerte
     assert_eq!(alerts.len(), 1);
     let alert = &alerts[0];
     assert_eq!(alert["severity"], "critical");
-    assert!(actions(alert).is_empty(), "{alert}");
+    assert!(alert_actions(alert).is_empty(), "{alert}");
     assert_eq!(alert["object"]["bucket_owner"], estate.foreign.id.as_str());
     assert_eq!(alert["object"]["own_bucket"], false);
     assert_eq!(alert["object"]["bytes"], 13);
@@ -294,7 +275,7 @@ async fn access_denied_on_the_copy_leaves_the_object_and_says_so_and_dry_run_cha
     assert_eq!(alerts.len(), 1);
     assert_eq!(alerts[0]["dry_run"], true);
     assert_eq!(
-        actions(&alerts[0]),
+        alert_actions(&alerts[0]),
         [("quarantine_object".to_owned(), "would_have_done".to_owned())]
     );
     lambda.stop_and_clean();

@@ -231,11 +231,7 @@ async fn uploads(emulator: &Emulator, mode: &str) {
             println!("  {what} -> FAILED: {}\n{}", answer.body, lambda.logs());
             continue;
         }
-        let actions: Vec<String> = serde_json::from_value::<Vec<ActionTaken>>(answer.body["actions"].clone())
-            .unwrap_or_default()
-            .iter()
-            .map(|taken| format!("{} {}", taken.action, taken.describe()))
-            .collect();
+        let actions: Vec<String> = described_actions(&answer.body["actions"]);
         let outcome = answer.body["outcome"].as_str().unwrap_or("?");
         let done = match (actions.is_empty(), outcome) {
             (false, _) => format!(": {}", actions.join("; ")),
@@ -345,11 +341,7 @@ async fn tampering(emulator: &Emulator, mode: &str) {
             println!("  {call} -> FAILED: {}\n{}", answer.body, lambda.logs());
             continue;
         }
-        let actions: Vec<String> = serde_json::from_value::<Vec<ActionTaken>>(answer.body["actions"].clone())
-            .unwrap_or_default()
-            .iter()
-            .map(|taken| format!("{} {}", taken.action, taken.describe()))
-            .collect();
+        let actions: Vec<String> = described_actions(&answer.body["actions"]);
         let outcome = answer.body["outcome"].as_str().unwrap_or("?");
         let done = if actions.is_empty() {
             match answer.body["reason"].as_str() {
@@ -375,6 +367,15 @@ async fn tampering(emulator: &Emulator, mode: &str) {
         estate.rule_state().await
     );
     lambda.stop_and_clean();
+}
+
+/// What a function's answer says it did, one "action result" per action.
+fn described_actions(actions: &Value) -> Vec<String> {
+    serde_json::from_value::<Vec<ActionTaken>>(actions.clone())
+        .unwrap_or_default()
+        .iter()
+        .map(|taken| format!("{} {}", taken.action, taken.describe()))
+        .collect()
 }
 
 fn step(number: u32, title: &str) {
@@ -413,11 +414,7 @@ async fn deliver(stage: &Stage<'_>) {
             continue;
         }
         let name = body["resource"]["name"].as_str().unwrap_or("-");
-        let actions: Vec<String> = serde_json::from_value::<Vec<ActionTaken>>(body["actions"].clone())
-            .unwrap_or_default()
-            .iter()
-            .map(|taken| format!("{} {}", taken.action, taken.describe()))
-            .collect();
+        let actions: Vec<String> = described_actions(&body["actions"]);
         let outcome = body["outcome"].as_str().unwrap_or("?");
         let alerted = if body["alerted"] == true { ", alerted" } else { "" };
         let done = if actions.is_empty() {

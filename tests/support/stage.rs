@@ -47,6 +47,21 @@ impl<'e> std::ops::Deref for Stage<'e> {
     }
 }
 
+/// What an alert (the JSON form) says was done: (action, result type), in order.
+pub fn alert_actions(alert: &Value) -> Vec<(String, String)> {
+    alert["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["action"].as_str().unwrap().to_owned(),
+                a["result"]["type"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
 /// The deployment template, `infra/template.yaml` (AWS SAM), as data.
 pub fn template() -> Value {
     let path = workspace().join("infra/template.yaml");
@@ -249,8 +264,13 @@ impl<'e> Deployment<'e> {
 
     /// The alerts security operations received (the JSON form), in order.
     pub async fn alerts(&self) -> Vec<Value> {
+        self.alerts_on(&self.alerts).await
+    }
+
+    /// The alerts (the JSON form) that reached `queue`, a queue subscribed to an alert topic.
+    pub async fn alerts_on(&self, queue: &str) -> Vec<Value> {
         self.account
-            .drain(&self.alerts, Duration::from_secs(2))
+            .drain(queue, Duration::from_secs(2))
             .await
             .iter()
             .map(|body| {
@@ -258,6 +278,27 @@ impl<'e> Deployment<'e> {
                 serde_json::from_str(envelope["Message"].as_str().unwrap()).unwrap()
             })
             .collect()
+    }
+
+    /// Delivers what the rules routed since the last call to `function` under `lambda`; every
+    /// invocation must succeed. Returns the events and the answers.
+    pub async fn deliver_to(&self, lambda: &LocalLambda, function: &str) -> Vec<(Value, Invocation)> {
+        let mut delivered = Vec::new();
+        for body in self.routed().await {
+            let answer = lambda.invoke(function, &body);
+            assert!(!answer.failed(), "{body}: {}\n{}", answer.body, lambda.logs());
+            delivered.push((serde_json::from_str(&body).unwrap(), answer));
+        }
+        delivered
+    }
+
+    /// The function's access key (the emulator's request log and faults are keyed by it).
+    pub fn access_key(&self) -> String {
+        self.env
+            .iter()
+            .find(|(k, _)| *k == "AWS_ACCESS_KEY_ID")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
     }
 
     /// A resource's status now, `None` when it is gone.

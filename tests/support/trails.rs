@@ -202,28 +202,14 @@ impl<'e> TrailEstate<'e> {
         }
     }
 
-    /// The function's access key (the emulator's request log is keyed by it).
+    /// The function's access key (faults are injected into its requests only).
     pub fn function_access_key(&self) -> String {
-        self.deployment
-            .env
-            .iter()
-            .find(|(k, _)| *k == "AWS_ACCESS_KEY_ID")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
+        self.deployment.access_key()
     }
 
     /// The alerts that reached the second channel (JSON), in order.
     pub async fn second_channel_alerts(&self) -> Vec<Value> {
-        self.deployment
-            .account
-            .drain(&self.second_channel, std::time::Duration::from_secs(2))
-            .await
-            .iter()
-            .map(|body| {
-                let envelope: Value = serde_json::from_str(body).unwrap();
-                serde_json::from_str(envelope["Message"].as_str().unwrap()).unwrap()
-            })
-            .collect()
+        self.deployment.alerts_on(&self.second_channel).await
     }
 
     pub async fn is_logging(&self) -> bool {

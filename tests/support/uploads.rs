@@ -99,12 +99,7 @@ impl<'e> UploadEstate<'e> {
 
     /// The function's access key (faults are injected into its requests only).
     pub fn function_access_key(&self) -> String {
-        self.deployment
-            .env
-            .iter()
-            .find(|(k, _)| *k == "AWS_ACCESS_KEY_ID")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
+        self.deployment.access_key()
     }
 
     /// Writes `body` to `bucket`/`key` as the workload; returns the version ID S3 gave it.

@@ -6,9 +6,9 @@
 
 use serde_json::value::RawValue;
 use smguard_aws::{AwsGuardRemediator, S3Ledger, SageMakerInventory, SageMakerRemediator, SnsNotifier, clients};
-use smguard_engine::{Guard, Ports, Report};
+use smguard_engine::{Ports, Report};
 use smguard_policy::config::{ConfigError, Settings};
-use smguard_runtime::{Context, Failure, Function, ResponseConfig, unix_now};
+use smguard_runtime::{Context, Failure, Function, ResponseConfig};
 
 /// Where the idempotency ledger keeps this function's entries in the ledger bucket.
 pub const LEDGER_PREFIX: &str = "idempotency/sagemaker-guard/";
@@ -45,24 +45,15 @@ impl Function for SageMakerGuard {
     }
 
     async fn handle(&'static self, event: Box<RawValue>, _context: Context) -> Result<Report, Failure> {
-        let guard = Guard {
-            ports: Ports {
-                inventory: Some(&self.inventory),
-                remediator: Some(&self.remediator),
-                objects: None,
-                guard: Some(&self.guard),
-                notifier: &self.notifier,
-                fallback: None,
-                ledger: &self.ledger,
-            },
-            policy: &self.config.policy,
-            mode: self.config.mode,
+        let ports = Ports {
+            inventory: Some(&self.inventory),
+            remediator: Some(&self.remediator),
+            objects: None,
+            guard: Some(&self.guard),
+            notifier: &self.notifier,
+            fallback: None,
+            ledger: &self.ledger,
         };
-        let report = guard
-            .handle(event.get(), unix_now())
-            .await
-            .map_err(|error| Failure::new(error.error_type(), error))?;
-        report.log();
-        Ok(report)
+        smguard_runtime::guard_event(ports, &self.config, event.get()).await
     }
 }

@@ -7,10 +7,10 @@
 
 use serde_json::value::RawValue;
 use smguard_aws::{AwsGuardRemediator, S3Ledger, SnsNotifier, clients};
-use smguard_engine::{Guard, Ports, Report};
+use smguard_engine::{Ports, Report};
 use smguard_policy::arn::Arn;
 use smguard_policy::config::{self, ConfigError, Settings};
-use smguard_runtime::{Context, Failure, Function, ResponseConfig, required, unix_now};
+use smguard_runtime::{Context, Failure, Function, ResponseConfig, required};
 
 /// Where the idempotency ledger keeps this function's entries in the ledger bucket.
 pub const LEDGER_PREFIX: &str = "idempotency/trail-guard/";
@@ -62,24 +62,15 @@ impl Function for TrailGuard {
     }
 
     async fn handle(&'static self, event: Box<RawValue>, _context: Context) -> Result<Report, Failure> {
-        let guard = Guard {
-            ports: Ports {
-                inventory: None,
-                remediator: None,
-                objects: None,
-                guard: Some(&self.guard),
-                notifier: &self.notifier,
-                fallback: Some(&self.second_channel),
-                ledger: &self.ledger,
-            },
-            policy: &self.config.policy,
-            mode: self.config.mode,
+        let ports = Ports {
+            inventory: None,
+            remediator: None,
+            objects: None,
+            guard: Some(&self.guard),
+            notifier: &self.notifier,
+            fallback: Some(&self.second_channel),
+            ledger: &self.ledger,
         };
-        let report = guard
-            .handle(event.get(), unix_now())
-            .await
-            .map_err(|error| Failure::new(error.error_type(), error))?;
-        report.log();
-        Ok(report)
+        smguard_runtime::guard_event(ports, &self.config, event.get()).await
     }
 }

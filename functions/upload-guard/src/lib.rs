@@ -6,9 +6,9 @@
 use serde_json::value::RawValue;
 use smguard_aws::{S3Ledger, S3ObjectRemediator, SnsNotifier, clients};
 use smguard_engine::settings::{bucket, kms_key_arn, required};
-use smguard_engine::{Guard, Ports, Report};
+use smguard_engine::{Ports, Report};
 use smguard_policy::config::{self, ConfigError, Settings};
-use smguard_runtime::{Context, Failure, Function, ResponseConfig, unix_now};
+use smguard_runtime::{Context, Failure, Function, ResponseConfig};
 
 /// Where the idempotency ledger keeps this function's entries in the ledger bucket.
 pub const LEDGER_PREFIX: &str = "idempotency/upload-guard/";
@@ -49,24 +49,15 @@ impl Function for UploadGuard {
     }
 
     async fn handle(&'static self, event: Box<RawValue>, _context: Context) -> Result<Report, Failure> {
-        let guard = Guard {
-            ports: Ports {
-                inventory: None,
-                remediator: None,
-                objects: Some(&self.objects),
-                guard: None,
-                notifier: &self.notifier,
-                fallback: None,
-                ledger: &self.ledger,
-            },
-            policy: &self.config.policy,
-            mode: self.config.mode,
+        let ports = Ports {
+            inventory: None,
+            remediator: None,
+            objects: Some(&self.objects),
+            guard: None,
+            notifier: &self.notifier,
+            fallback: None,
+            ledger: &self.ledger,
         };
-        let report = guard
-            .handle(event.get(), unix_now())
-            .await
-            .map_err(|error| Failure::new(error.error_type(), error))?;
-        report.log();
-        Ok(report)
+        smguard_runtime::guard_event(ports, &self.config, event.get()).await
     }
 }

@@ -32,6 +32,24 @@ pub(crate) fn rule_path(arn: &str) -> (Option<String>, String) {
     }
 }
 
+/// A function's reserved concurrency: `None` when the function does not exist, `Some(None)` when
+/// it has no reserved concurrency.
+pub(crate) async fn reserved_concurrency(
+    lambda: &aws_sdk_lambda::Client,
+    function_arn: &str,
+) -> Result<Option<Option<i32>>, PortError> {
+    match lambda
+        .get_function_concurrency()
+        .function_name(function_arn)
+        .send()
+        .await
+    {
+        Ok(answer) => Ok(Some(answer.reserved_concurrent_executions)),
+        Err(error) if error.code() == Some(NOT_FOUND) => Ok(None),
+        Err(error) => Err(classify("GetFunctionConcurrency", &error)),
+    }
+}
+
 fn already(status: &str) -> RestoreOutcome {
     RestoreOutcome::AlreadyRestored {
         status: status.to_owned(),
@@ -250,19 +268,10 @@ impl GuardRemediator for AwsGuardRemediator {
     }
 
     async fn remove_concurrency_limit(&self, function_arn: &str) -> Result<RestoreOutcome, PortError> {
-        match self
-            .lambda
-            .get_function_concurrency()
-            .function_name(function_arn)
-            .send()
-            .await
-        {
-            Ok(answer) if answer.reserved_concurrent_executions.is_none() => {
-                return Ok(already("no reserved concurrency"));
-            }
-            Ok(_) => {}
-            Err(error) if error.code() == Some(NOT_FOUND) => return Ok(RestoreOutcome::Gone),
-            Err(error) => return Err(classify("GetFunctionConcurrency", &error)),
+        match reserved_concurrency(&self.lambda, function_arn).await? {
+            None => return Ok(RestoreOutcome::Gone),
+            Some(None) => return Ok(already("no reserved concurrency")),
+            Some(Some(_)) => {}
         }
         match self
             .lambda

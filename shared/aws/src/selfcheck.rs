@@ -80,19 +80,12 @@ impl AwsGuardInputs {
     }
 
     async fn function(&self, arn: &str) -> Result<FunctionStatus, PortError> {
-        match self.lambda.get_function_concurrency().function_name(arn).send().await {
-            Ok(answer) => Ok(FunctionStatus {
-                arn: arn.to_owned(),
-                exists: true,
-                reserved_concurrency: answer.reserved_concurrent_executions,
-            }),
-            Err(error) if error.code() == Some("ResourceNotFoundException") => Ok(FunctionStatus {
-                arn: arn.to_owned(),
-                exists: false,
-                reserved_concurrency: None,
-            }),
-            Err(error) => Err(classify("GetFunctionConcurrency", &error)),
-        }
+        let reserved = crate::guard::reserved_concurrency(&self.lambda, arn).await?;
+        Ok(FunctionStatus {
+            arn: arn.to_owned(),
+            exists: reserved.is_some(),
+            reserved_concurrency: reserved.flatten(),
+        })
     }
 
     async fn topic(&self, arn: &str) -> Result<TopicStatus, PortError> {

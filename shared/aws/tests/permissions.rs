@@ -11,7 +11,8 @@
 use std::collections::BTreeSet;
 
 use smguard_aws::{
-    AwsGuardInputs, CloudTrailReader, S3Ledger, S3Reports, SageMakerInventory, SageMakerRemediator, SnsNotifier,
+    AwsGuardInputs, AwsGuardRemediator, CloudTrailReader, S3Ledger, S3Reports, SageMakerInventory, SageMakerRemediator,
+    SnsNotifier,
 };
 
 /// The SDK operations a source file calls: `.describe_training_job()`, `.put_object()`, …
@@ -25,6 +26,10 @@ fn operations_called(source: &str) -> BTreeSet<String> {
         "get_",
         "lookup_",
         "publish",
+        "start_",
+        "enable_",
+        "update_",
+        "cancel_",
     ];
     let mut found = BTreeSet::new();
     for (at, _) in source.match_indices("()") {
@@ -102,12 +107,32 @@ fn the_self_check_is_granted_what_it_calls_and_the_trail_reads_it_makes() {
         .map(|p| p.split_once(':').expect("service:Action").1.to_ascii_lowercase())
         .collect();
     let mut called = operations_called(&source("selfcheck.rs"));
+    // A function's concurrency is read by guard.rs's `reserved_concurrency`, which both use.
+    called.insert("getfunctionconcurrency".to_owned());
     called.extend(
         operations_granted("cloudtrail", CloudTrailReader::PERMISSIONS)
             .into_iter()
             .filter(|op| op != "lookupevents"),
     );
     assert_eq!(called, granted, "calls (left) vs. PERMISSIONS (right)");
+}
+
+#[test]
+fn the_guard_remediator_is_granted_what_it_calls() {
+    // Four services' calls in one file: compare the actions, and check each service is one of them.
+    let granted: BTreeSet<String> = AwsGuardRemediator::PERMISSIONS
+        .iter()
+        .map(|p| {
+            let (service, action) = p.split_once(':').expect("service:Action");
+            assert!(matches!(service, "cloudtrail" | "events" | "lambda" | "kms"), "{p}");
+            action.to_ascii_lowercase()
+        })
+        .collect();
+    assert_eq!(
+        operations_called(&source("guard.rs")),
+        granted,
+        "calls (left) vs. PERMISSIONS (right)"
+    );
 }
 
 #[test]

@@ -434,6 +434,36 @@ impl PolicyConfig {
     }
 }
 
+/// A comma-separated list of ARNs of `service` whose resource starts with `prefix` (and has
+/// something after it), with a Region and an account: `what` names the kind in the error.
+pub(crate) fn arn_list(
+    settings: &Settings,
+    key: &str,
+    service: &str,
+    prefix: &str,
+    what: &str,
+) -> Result<Vec<String>, ConfigError> {
+    settings
+        .list(key)
+        .into_iter()
+        .map(|item| match crate::arn::Arn::parse(item) {
+            Some(arn)
+                if arn.service == service
+                    && !arn.region.is_empty()
+                    && !arn.account.is_empty()
+                    && arn.resource.len() > prefix.len()
+                    && arn.resource.starts_with(prefix) =>
+            {
+                Ok(item.to_owned())
+            }
+            _ => Err(ConfigError::Invalid {
+                key: key.to_owned(),
+                reason: format!("`{item}` is not the ARN of {what}"),
+            }),
+        })
+        .collect()
+}
+
 /// A notebook lifecycle configuration name as the API accepts it: up to 63 letters, digits and
 /// inner hyphens (`^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`). An ARN is refused: the notebook calls name
 /// the configuration, never its ARN.

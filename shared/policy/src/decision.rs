@@ -457,13 +457,7 @@ impl Decision {
     /// audit's self-check) as described now.
     pub fn of_part(trigger: Trigger, event: EventInfo, part: GuardPart, config: &PolicyConfig) -> Decision {
         let evaluation = evaluate_part(&part, config);
-        let outcome = if !evaluation.findings.is_empty() {
-            Outcome::NonCompliant
-        } else if !evaluation.undetermined.is_empty() {
-            Outcome::Unevaluable
-        } else {
-            Outcome::Compliant
-        };
+        let outcome = outcome_of(&evaluation);
         let response = plan_part(&part, &evaluation);
         // The only field a call leaves undecided is a key named by alias.
         let reason = (outcome == Outcome::Unevaluable).then(|| {
@@ -632,16 +626,21 @@ fn resource_decision(
     }
 }
 
-/// Evaluates and plans one resource, however it was obtained (event, `Describe*`, sweep).
-pub fn decide_resource(resource: &Resource, config: &PolicyConfig) -> (Outcome, Evaluation, Vec<Action>) {
-    let evaluation = evaluate(resource, config);
-    let outcome = if !evaluation.findings.is_empty() {
+/// Findings make it non-compliant; else fields a rule needs and the source lacks, unevaluable.
+fn outcome_of(evaluation: &Evaluation) -> Outcome {
+    if !evaluation.findings.is_empty() {
         Outcome::NonCompliant
     } else if !evaluation.undetermined.is_empty() {
         Outcome::Unevaluable
     } else {
         Outcome::Compliant
-    };
+    }
+}
+
+/// Evaluates and plans one resource, however it was obtained (event, `Describe*`, sweep).
+pub fn decide_resource(resource: &Resource, config: &PolicyConfig) -> (Outcome, Evaluation, Vec<Action>) {
+    let evaluation = evaluate(resource, config);
+    let outcome = outcome_of(&evaluation);
     let response = plan(resource, &evaluation, config);
     (outcome, evaluation, response)
 }

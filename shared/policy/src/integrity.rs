@@ -249,23 +249,8 @@ pub(crate) fn read(settings: &Settings) -> Result<IntegrityConfig, ConfigError> 
         key: key.to_owned(),
         reason,
     };
-    let arns = |key: &str, service: &str, prefix: &str, what: &str| -> Result<Vec<String>, ConfigError> {
-        settings
-            .list(key)
-            .into_iter()
-            .map(|item| match Arn::parse(item) {
-                Some(arn)
-                    if arn.service == service
-                        && !arn.region.is_empty()
-                        && !arn.account.is_empty()
-                        && arn.resource.len() > prefix.len()
-                        && arn.resource.starts_with(prefix) =>
-                {
-                    Ok(item.to_owned())
-                }
-                _ => Err(invalid(key, format!("`{item}` is not the ARN of {what}"))),
-            })
-            .collect()
+    let arns = |key: &str, service: &str, prefix: &str, what: &str| {
+        crate::config::arn_list(settings, key, service, prefix, what)
     };
     let principals = settings
         .list(ADMIN_PRINCIPAL_ARNS)

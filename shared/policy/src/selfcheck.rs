@@ -16,7 +16,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::arn::Arn;
 use crate::config::PolicyConfig;
 use crate::config::{ConfigError, GUARD_FUNCTION_ARNS, GUARD_RULE_ARNS, SAGEMAKER_ROLE_ARNS, Settings};
 use crate::integrity::{FunctionState, GuardPart, PartKind, PartState, RuleState, TopicState, TrailState};
@@ -148,24 +147,8 @@ impl SelfCheckConfig {
     /// Reads [`GUARD_RULE_ARNS`] and [`GUARD_FUNCTION_ARNS`]: EventBridge rule and Lambda
     /// function ARNs (unset: those checks are not made).
     pub fn from_settings(settings: &Settings) -> Result<SelfCheckConfig, ConfigError> {
-        let arns = |key: &str, service: &str, resource: &str, what: &str| -> Result<Vec<String>, ConfigError> {
-            let mut found = Vec::new();
-            for item in settings.get(key).unwrap_or_default().split(',') {
-                let item = item.trim();
-                if item.is_empty() {
-                    continue;
-                }
-                let valid =
-                    Arn::parse(item).is_some_and(|arn| arn.service == service && arn.resource.starts_with(resource));
-                if !valid {
-                    return Err(ConfigError::Invalid {
-                        key: key.to_owned(),
-                        reason: format!("`{item}` is not the ARN of {what}"),
-                    });
-                }
-                found.push(item.to_owned());
-            }
-            Ok(found)
+        let arns = |key: &str, service: &str, prefix: &str, what: &str| {
+            crate::config::arn_list(settings, key, service, prefix, what)
         };
         Ok(SelfCheckConfig {
             rule_arns: arns(GUARD_RULE_ARNS, "events", "rule/", "an EventBridge rule")?,

@@ -89,3 +89,23 @@ pub async fn run<F: Function>() -> Result<(), Error> {
 pub fn unix_now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
+
+/// Handles one event on the guard's path with `ports`, as the event-driven functions do: decide,
+/// respond, log the decision line. A failure is the invocation's (Lambda retries it).
+pub async fn guard_event(
+    ports: smguard_engine::Ports<'_>,
+    config: &ResponseConfig,
+    event: &str,
+) -> Result<smguard_engine::Report, Failure> {
+    let guard = smguard_engine::Guard {
+        ports,
+        policy: &config.policy,
+        mode: config.mode,
+    };
+    let report = guard
+        .handle(event, unix_now())
+        .await
+        .map_err(|error| Failure::new(error.error_type(), error))?;
+    report.log();
+    Ok(report)
+}
