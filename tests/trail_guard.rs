@@ -90,6 +90,17 @@ async fn tampering_is_restored_and_alerted_once_and_the_pipelines_changes_are_le
         .unwrap()
         .1;
     assert_eq!(requests.matches("\"StartLogging\"").count(), 1, "{requests}");
+    let calls: Vec<String> = serde_json::from_str::<Value>(&requests).unwrap()["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["operation"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        calls[..5],
+        ["PutObject", "GetTrailStatus", "StartLogging", "Publish", "PutObject"],
+        "a restore: the ledger's claim, the read, the restore, the alert, the ledger's done"
+    );
     assert!(estate.deployment.alerts().await.is_empty());
 
     // The S3 data events are dropped: the required selector is back, the Lambda one kept.
@@ -254,5 +265,76 @@ async fn a_dry_run_changes_nothing_and_says_what_it_would_have_done() {
     for write in ["StartLogging", "EnableRule"] {
         assert!(!requests.contains(write), "{write} in a dry run: {requests}");
     }
+    lambda.stop_and_clean();
+}
+
+/// The trail guard's own rule is watched by the other guard: the template's watch rule routes a
+/// `DisableRule` on it to the real `sagemaker-guard` binary, which enables it again.
+#[tokio::test]
+async fn the_sagemaker_guard_restores_the_trail_guards_own_rule() {
+    use smguard_tests::stage::{Deployment, patterns_to, template};
+    let emulator = Emulator::shared();
+    let account = emulator.account().await;
+    let events = account.events().await;
+    let rule = "smguard-trail-guard-calls";
+    let rule_arn = events
+        .put_rule()
+        .name(rule)
+        .event_pattern(r#"{"source":["aws.cloudtrail"]}"#)
+        .send()
+        .await
+        .unwrap()
+        .rule_arn
+        .unwrap();
+    let watch: Vec<Value> = patterns_to(&template(), "GuardFunction")
+        .into_iter()
+        .filter(|p| p["source"] == serde_json::json!(["aws.events", "aws.lambda"]))
+        .collect();
+    assert_eq!(watch.len(), 1);
+    let trail_guard_function = account.arn("lambda", "function:smguard-trail-guard");
+    let deployment = Deployment::routing(
+        emulator,
+        account,
+        "enforce",
+        &[
+            ("SMGUARD_GUARD_RULE_ARNS", &rule_arn),
+            ("SMGUARD_GUARD_FUNCTION_ARNS", &trail_guard_function),
+        ],
+        "smguard-alerts",
+        &watch,
+        "smguard-guard",
+        "sagemaker-guard",
+    )
+    .await;
+    let lambda = LocalLambda::start(&format!("watch-{}", deployment.account.id), &deployment.env);
+    deployment
+        .account
+        .events()
+        .await
+        .disable_rule()
+        .name(rule)
+        .send()
+        .await
+        .unwrap();
+    let delivered = deployment.deliver_to(&lambda, "sagemaker-guard").await;
+    assert_eq!(answers_to(&delivered, "DisableRule")[0]["outcome"], "non_compliant");
+    let state = deployment
+        .account
+        .events()
+        .await
+        .describe_rule()
+        .name(rule)
+        .send()
+        .await
+        .unwrap()
+        .state
+        .unwrap();
+    assert_eq!(state.as_str(), "ENABLED");
+    let alerts = deployment.alerts().await;
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(
+        alert_actions(&alerts[0]),
+        [("enable_rule".to_owned(), "done".to_owned())]
+    );
     lambda.stop_and_clean();
 }
