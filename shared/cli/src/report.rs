@@ -8,7 +8,7 @@ use std::sync::mpsc;
 
 use serde::Serialize;
 use smguard_policy::rules::{Finding, Undetermined, catalogue};
-use smguard_policy::{Action, Decision, Outcome, ResourceKind, RuleId, assess};
+use smguard_policy::{Action, Decision, Outcome, PartKind, ResourceKind, RuleId, assess};
 
 use crate::args::EvaluateRequest;
 use crate::input;
@@ -24,6 +24,9 @@ struct Line<'a> {
     resource: Option<ResourceSummary<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     object: Option<ObjectSummary<'a>>,
+    /// The protected trail or smguard part a trail-guard event names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    part: Option<PartSummary<'a>>,
     findings: Vec<FindingLine<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     undetermined: Vec<&'a Undetermined>,
@@ -49,6 +52,14 @@ struct ObjectSummary<'a> {
     own_bucket: bool,
     /// The role behind the writing session.
     role: Option<&'a str>,
+}
+
+/// The protected trail or smguard part a call changed.
+#[derive(Serialize)]
+struct PartSummary<'a> {
+    kind: PartKind,
+    arn: &'a str,
+    call: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -95,6 +106,11 @@ fn line<'a>(file: &Path, index: usize, decision: &'a Decision) -> Line<'a> {
             own_bucket: w.bucket_is_own(),
             role: w.caller.session_issuer_arn.as_deref(),
         }),
+        part: decision.part.as_ref().map(|p| PartSummary {
+            kind: p.kind,
+            arn: &p.arn,
+            call: p.call.as_deref(),
+        }),
         findings: decision.evaluation.findings.iter().map(FindingLine::from).collect(),
         undetermined: decision.evaluation.undetermined.iter().collect(),
         response: &decision.response,
@@ -114,6 +130,8 @@ struct Summary {
     kinds: BTreeMap<ResourceKind, BTreeMap<&'static str, usize>>,
     /// Evaluated S3 writes, by outcome.
     writes: BTreeMap<&'static str, usize>,
+    /// Evaluated changes to protected trails and smguard's parts, by kind and outcome.
+    parts: BTreeMap<PartKind, BTreeMap<&'static str, usize>>,
 }
 
 impl Summary {
@@ -129,6 +147,9 @@ impl Summary {
         }
         if decision.write.is_some() {
             *self.writes.entry(outcome).or_default() += 1;
+        }
+        if let Some(part) = &decision.part {
+            *self.parts.entry(part.kind).or_default().entry(outcome).or_default() += 1;
         }
     }
 
@@ -149,6 +170,12 @@ impl Summary {
         }
         for (outcome, n) in other.writes {
             *self.writes.entry(outcome).or_default() += n;
+        }
+        for (kind, outcomes) in other.parts {
+            let mine = self.parts.entry(kind).or_default();
+            for (outcome, n) in outcomes {
+                *mine.entry(outcome).or_default() += n;
+            }
         }
     }
 
@@ -182,6 +209,11 @@ impl Summary {
         if !self.writes.is_empty() {
             kinds.push(counted("s3_write", &self.writes));
         }
+        kinds.extend(
+            self.parts
+                .iter()
+                .map(|(kind, outcomes)| counted(kind.as_str(), outcomes)),
+        );
         let _ = writeln!(
             err,
             "smguard: {} events in {} files: {}\nsmguard: failed rules: {}\nsmguard: evaluated kinds: {}",

@@ -411,36 +411,30 @@ fn rule(call: &str, p: &CallParameters, site: &CallSite, event: &str) -> Result<
 
 fn function(call: &str, p: &CallParameters, site: &CallSite, event: &str) -> Result<(String, PartState), EventError> {
     let text = present(p.function_name.as_ref()).ok_or_else(|| missing(event, "functionName"))?;
-    // A name, an ARN or a partial ARN (`123456789012:function:name`), perhaps with a qualifier.
-    let (account, name) = match Arn::parse(text) {
+    let not_a_function = || EventError::InvalidField {
+        event: event.to_owned(),
+        reason: format!("`{text}` is not a Lambda function ARN"),
+    };
+    // A name, an ARN or a partial ARN (`123456789012:function:name`), perhaps with a qualifier;
+    // a full ARN keeps its own partition and Region.
+    let (partition, region, account, name) = match Arn::parse(text) {
         Some(arn) if arn.service == "lambda" => {
-            let name = arn
-                .resource
-                .strip_prefix("function:")
-                .ok_or_else(|| EventError::InvalidField {
-                    event: event.to_owned(),
-                    reason: format!("`{text}` is not a Lambda function ARN"),
-                })?;
-            (Some(arn.account), name)
+            let name = arn.resource.strip_prefix("function:").ok_or_else(not_a_function)?;
+            (arn.partition, arn.region, arn.account, name)
         }
-        Some(_) => {
-            return Err(EventError::InvalidField {
-                event: event.to_owned(),
-                reason: format!("`{text}` is not a Lambda function ARN"),
-            });
-        }
+        Some(_) => return Err(not_a_function()),
         None => match text.split_once(":function:") {
-            Some((account, name)) => (Some(account), name),
-            None => (None, text),
+            Some((account, name)) => (site.partition.as_str(), site.region.as_str(), account, name),
+            None => (
+                site.partition.as_str(),
+                site.region.as_str(),
+                site.account.as_str(),
+                text,
+            ),
         },
     };
     let name = name.split(':').next().unwrap_or(name);
-    let arn = format!(
-        "arn:{}:lambda:{}:{}:function:{name}",
-        site.partition,
-        site.region,
-        account.unwrap_or(&site.account)
-    );
+    let arn = format!("arn:{partition}:lambda:{region}:{account}:function:{name}");
     let mut state = FunctionState::default();
     match call {
         "PutFunctionConcurrency" => {
@@ -514,6 +508,95 @@ fn key(call: &str, p: &CallParameters, site: &CallSite, event: &str) -> Result<(
 #[cfg(test)]
 mod tests {
     use super::unversioned;
+    use crate::config::{GUARD_FUNCTION_ARNS, GUARD_RULE_ARNS, PROTECTED_TRAILS, PolicyConfig, Settings};
+
+    fn part_named(source: &str, name: &str, parameters: &str) -> Option<String> {
+        let event = format!(
+            r#"{{"eventSource":"{source}","eventName":"{name}","awsRegion":"us-gov-west-1","recipientAccountId":"111122223333",
+               "userIdentity":{{"type":"IAMUser","arn":"arn:aws-us-gov:iam::111122223333:user/someone","accountId":"111122223333"}},
+               "requestParameters":{parameters},"responseElements":null,"eventID":"e"}}"#
+        );
+        let watched = [
+            (
+                PROTECTED_TRAILS,
+                "arn:aws-us-gov:cloudtrail:us-gov-west-1:111122223333:trail/org,arn:aws-us-gov:cloudtrail:us-gov-east-1:111122223333:trail/east",
+            ),
+            (
+                GUARD_FUNCTION_ARNS,
+                "arn:aws-us-gov:lambda:us-gov-west-1:111122223333:function:guard,arn:aws-us-gov:lambda:us-gov-east-1:111122223333:function:guard",
+            ),
+            (
+                GUARD_RULE_ARNS,
+                "arn:aws-us-gov:events:us-gov-west-1:111122223333:rule/guard,arn:aws-us-gov:events:us-gov-west-1:111122223333:rule/smguard-bus/guard",
+            ),
+        ];
+        let config = PolicyConfig::from_settings(&Settings::from_pairs(watched)).unwrap();
+        crate::assess(&event, &config).part.map(|part| part.arn)
+    }
+
+    #[test]
+    fn a_call_names_a_part_by_name_arn_or_partial_arn_in_its_own_partition_and_region() {
+        let west = "arn:aws-us-gov:lambda:us-gov-west-1:111122223333:function:guard";
+        let east = "arn:aws-us-gov:lambda:us-gov-east-1:111122223333:function:guard";
+        let lambda = "lambda.amazonaws.com";
+        let call = "PutFunctionConcurrency20171031";
+        for (parameters, arn) in [
+            (r#"{"functionName":"guard","reservedConcurrentExecutions":0}"#, west),
+            (
+                r#"{"functionName":"111122223333:function:guard","reservedConcurrentExecutions":0}"#,
+                west,
+            ),
+            (
+                r#"{"functionName":"guard:live","reservedConcurrentExecutions":0}"#,
+                west,
+            ),
+            (
+                &format!(r#"{{"functionName":"{east}","reservedConcurrentExecutions":0}}"#),
+                east,
+            ),
+        ] {
+            assert_eq!(
+                part_named(lambda, call, parameters).as_deref(),
+                Some(arn),
+                "{parameters}"
+            );
+        }
+        let trail = "arn:aws-us-gov:cloudtrail:us-gov-east-1:111122223333:trail/east";
+        assert_eq!(
+            part_named(
+                "cloudtrail.amazonaws.com",
+                "StopLogging",
+                &format!(r#"{{"name":"{trail}"}}"#)
+            )
+            .as_deref(),
+            Some(trail),
+            "an ARN is not rebuilt in the call's Region"
+        );
+        assert_eq!(
+            part_named("cloudtrail.amazonaws.com", "StopLogging", r#"{"name":"org"}"#).as_deref(),
+            Some("arn:aws-us-gov:cloudtrail:us-gov-west-1:111122223333:trail/org"),
+            "a bare name: the call's account and Region"
+        );
+        assert_eq!(
+            part_named(
+                "events.amazonaws.com",
+                "DisableRule",
+                r#"{"name":"guard","eventBusName":"arn:aws-us-gov:events:us-gov-west-1:111122223333:event-bus/smguard-bus"}"#
+            )
+            .as_deref(),
+            Some("arn:aws-us-gov:events:us-gov-west-1:111122223333:rule/smguard-bus/guard"),
+            "a rule on another bus has the bus in its ARN"
+        );
+        assert_eq!(
+            part_named(
+                "events.amazonaws.com",
+                "DisableRule",
+                r#"{"name":"guard","eventBusName":"default"}"#
+            )
+            .as_deref(),
+            Some("arn:aws-us-gov:events:us-gov-west-1:111122223333:rule/guard")
+        );
+    }
 
     #[test]
     fn lambda_calls_are_matched_without_their_version_suffix() {
