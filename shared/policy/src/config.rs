@@ -153,6 +153,13 @@ pub enum ConfigError {
     Unknown { key: String, known: String },
     #[error("line {line} of `{file}` is not `KEY=value`")]
     EnvFileSyntax { file: String, line: usize },
+    #[error("`{key}` is set twice in `{file}` (lines {first} and {second}): which one applies would be a guess")]
+    EnvFileDuplicate {
+        file: String,
+        key: String,
+        first: usize,
+        second: usize,
+    },
 }
 
 /// Raw `SMGUARD_*` settings. Blank values count as unset.
@@ -183,6 +190,10 @@ impl Settings {
     /// and optional matching quotes around the value. `file` names it in errors.
     pub fn parse_env_file(text: &str, file: &str) -> Result<Self, ConfigError> {
         let mut pairs = Vec::new();
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        // An editor's byte-order mark would otherwise become part of the first key, and the
+        // setting would be dropped as not `SMGUARD_*`. (`lines` also takes `\r\n` endings.)
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         for (index, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -207,6 +218,14 @@ impl Settings {
                 .iter()
                 .find_map(|q| value.strip_prefix(*q).and_then(|v| v.strip_suffix(*q)))
                 .unwrap_or(value);
+            if let Some(first) = seen.insert(key.to_owned(), index + 1) {
+                return Err(ConfigError::EnvFileDuplicate {
+                    file: file.to_owned(),
+                    key: key.to_owned(),
+                    first,
+                    second: index + 1,
+                });
+            }
             pairs.push((key.to_owned(), value.to_owned()));
         }
         Ok(Settings::from_pairs(pairs))
@@ -649,6 +668,31 @@ mod tests {
         assert_eq!(s.get(CONTROLS), Some("network.isolation-required=off"));
         let error = Settings::parse_env_file("SMGUARD_CONTROLS\n", "x.env").unwrap_err();
         assert_eq!(error.to_string(), "line 1 of `x.env` is not `KEY=value`");
+    }
+
+    #[test]
+    fn an_env_file_saved_with_a_bom_and_crlf_reads_the_same_and_a_key_set_twice_is_refused() {
+        // Saved by a Windows editor: a byte-order mark and CRLF line ends.
+        let s = Settings::parse_env_file(
+            "\u{feff}SMGUARD_APPROVED_KMS_KEYS=alias/a\r\nSMGUARD_MODE=enforce\r\n",
+            "w.env",
+        )
+        .unwrap();
+        assert_eq!(
+            s.list(APPROVED_KMS_KEYS),
+            vec!["alias/a"],
+            "the first setting is not lost"
+        );
+        assert_eq!(s.get(MODE), Some("enforce"), "no carriage return in the value");
+        let error = Settings::parse_env_file(
+            "SMGUARD_CONTROLS=network.vpc-required=off\n# later\nSMGUARD_CONTROLS=network.vpc-required=enforce\n",
+            "d.env",
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "`SMGUARD_CONTROLS` is set twice in `d.env` (lines 1 and 3): which one applies would be a guess"
+        );
     }
 
     #[test]
