@@ -660,6 +660,47 @@ class FaultTest(EmulatorTest):
         self.assertEqual(self.faults("DELETE")[0], 200)
         self.assertEqual(sm.list_models()["Models"], [], "cleared")
 
+    def caller_client(self, service: str, **config):
+        caller = f"AKIA{uuid.uuid4().hex[:16].upper()}"
+        session = boto3.session.Session(aws_access_key_id=caller, aws_secret_access_key="x", region_name=REGION)
+        retries = botocore.config.Config(retries={"total_max_attempts": 1, "mode": "standard"}, **config)
+        client = session.client(service, endpoint_url=endpoint, config=retries)
+        account = self.account
+        client.meta.events.register("before-send", lambda request, **_: request.headers.__setitem__("x-moto-account-id", account))
+        return caller, client
+
+    def test_a_dropped_connection_and_a_slow_answer_reach_the_caller_as_transport_failures(self) -> None:
+        caller, sm = self.caller_client("sagemaker", read_timeout=1, connect_timeout=1)
+        self.assertEqual(self.faults("POST", {"access_key": caller, "service": "sagemaker", "operation": "ListModels", "error": "DroppedConnection"})[0], 200)
+        with self.assertRaises(Exception) as dropped:
+            sm.list_models()
+        self.assertNotIsInstance(dropped.exception, ClientError, "no answer at all, not an error answer")
+        self.assertEqual(sm.list_models()["Models"], [], "once")
+        self.assertEqual(self.faults("POST", {"access_key": caller, "service": "sagemaker", "operation": "ListModels", "error": "Slow", "seconds": 3})[0], 200)
+        started = time.time()
+        with self.assertRaises(botocore.exceptions.ReadTimeoutError):
+            sm.list_models()
+        self.assertLess(time.time() - started, 2.5, "the client gave up at its timeout")
+        self.faults("DELETE")
+
+    def test_a_fault_with_a_probability_fails_about_that_share_repeatably(self) -> None:
+        caller, sm = self.caller_client("sagemaker")
+        fault = {"access_key": caller, "service": "sagemaker", "operation": "ListModels", "error": "ThrottlingException", "probability": 0.25, "seed": 7}
+        outcomes = []
+        for _ in range(2):
+            self.assertEqual(self.faults("POST", fault)[0], 200)
+            failed = 0
+            for _ in range(200):
+                try:
+                    sm.list_models()
+                except ClientError:
+                    failed += 1
+            outcomes.append(failed)
+            self.faults("DELETE")
+        self.assertEqual(outcomes[0], outcomes[1], "the same seed draws the same faults")
+        self.assertTrue(30 <= outcomes[0] <= 70, outcomes)
+        self.assertIn("probability", self.faults("POST", {**fault, "probability": 2})[1]["error"])
+
     def test_a_bad_fault_is_refused_saying_why(self) -> None:
         status, answer = self.faults("POST", {"access_key": "A", "service": "s3", "operation": "PutObject", "error": "Boom"})
         self.assertEqual(status, 400)

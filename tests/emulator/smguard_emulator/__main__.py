@@ -47,8 +47,22 @@ def control_app(moto_app: Callable[..., Iterable[bytes]]) -> Callable[..., Itera
             fault = faults.take(*caller) if caller else None
             if fault:
                 status, headers, body = fault
-                start_response(status, headers)
-                return [body]
+                if status == "DroppedConnection":
+                    # Close the socket without an answer, as a broken connection does.
+                    import socket as sockets
+
+                    connection = environ.get("werkzeug.socket")
+                    if connection is not None:
+                        try:
+                            connection.shutdown(sockets.SHUT_RDWR)
+                        except OSError:
+                            pass
+                    return []
+                if status == "Slow":
+                    time.sleep(float(dict(headers)["seconds"]))
+                else:
+                    start_response(status, headers)
+                    return [body]
             managed = management_trail.middleware(environ, caller, moto_app, start_response)
             if managed is not None:
                 return managed

@@ -3,12 +3,22 @@ do to the real functions.
 
 ``POST /_smguard/faults`` ``{"access_key", "service", "operation", "error", "times"}`` makes the
 next ``times`` requests signed with ``access_key`` (the function's credentials, never the test's
-set-up calls) to ``service``/``operation`` fail with ``error``: ``ThrottlingException`` (400, as
-AWS's JSON protocols answer it) or ``ServiceUnavailable`` (503) or ``AccessDenied`` (403). S3's requests are answered in S3's XML error
-shape, the others in the JSON protocols'. ``DELETE /_smguard/faults`` clears them all.
+set-up calls) to ``service``/``operation`` fail with ``error``:
+
+- ``ThrottlingException`` (400, as AWS's JSON protocols answer it), ``ServiceUnavailable`` (503) or
+  ``AccessDenied`` (403): S3's requests are answered in S3's XML error shape, the others in the
+  JSON protocols';
+- ``DroppedConnection``: the connection is closed without an answer (the SDK sees a dispatch
+  failure);
+- ``Slow``: the answer comes after ``seconds`` (default 30), past a client's timeout.
+
+With ``"probability": p`` (0 < p ≤ 1) each matching request fails with that probability instead of
+the next ``times`` failing (``seed`` makes the draw repeatable); ``times`` then bounds how many may
+fail (default: no bound). ``DELETE /_smguard/faults`` clears them all.
 """
 
 import json
+import random
 import threading
 from typing import Any, Optional
 
@@ -17,6 +27,10 @@ _ERRORS = {
     "ServiceUnavailable": ("503 Service Unavailable", "Service is unavailable"),
     "AccessDenied": ("403 Forbidden", "Access Denied"),
 }
+
+# Faults that are not an error answer.
+_DROPPED = "DroppedConnection"
+_SLOW = "Slow"
 
 _lock = threading.Lock()
 _faults: list[dict[str, Any]] = []
@@ -27,13 +41,20 @@ def add(spec: dict[str, Any]) -> None:
     missing = [key for key in ("access_key", "service", "operation", "error") if key not in spec]
     if missing:
         raise ValueError(f"a fault needs {', '.join(missing)}")
-    if spec["error"] not in _ERRORS:
-        raise ValueError(f"unknown error {spec['error']!r}: one of {', '.join(_ERRORS)}")
-    times = int(spec.get("times", 1))
+    if spec["error"] not in _ERRORS and spec["error"] not in (_DROPPED, _SLOW):
+        raise ValueError(f"unknown error {spec['error']!r}: one of {', '.join([*_ERRORS, _DROPPED, _SLOW])}")
+    probability = spec.get("probability")
+    if probability is not None and not (isinstance(probability, (int, float)) and 0 < probability <= 1):
+        raise ValueError("probability must be a number in (0, 1]")
+    times = int(spec.get("times", 1 if probability is None else 1 << 62))
     if times < 1:
         raise ValueError("times must be at least 1")
+    seconds = float(spec.get("seconds", 30))
+    if seconds <= 0:
+        raise ValueError("seconds must be positive")
+    draw = random.Random(spec.get("seed"))
     with _lock:
-        _faults.append({**spec, "times": times})
+        _faults.append({**spec, "times": times, "seconds": seconds, "draw": draw})
 
 
 def clear() -> None:
@@ -46,9 +67,14 @@ def take(access_key: str, service: str, operation: str) -> Optional[tuple[str, l
     with _lock:
         for fault in _faults:
             if (fault["access_key"], fault["service"], fault["operation"]) == (access_key, service, operation):
+                probability = fault.get("probability")
+                if probability is not None and fault["draw"].random() >= probability:
+                    continue
                 fault["times"] -= 1
                 if fault["times"] == 0:
                     _faults.remove(fault)
+                if fault["error"] in (_DROPPED, _SLOW):
+                    return fault["error"], [("seconds", str(fault["seconds"]))], b""
                 status, message = _ERRORS[fault["error"]]
                 if service == "s3":
                     code = "SlowDown" if fault["error"] == "ThrottlingException" else fault["error"]
