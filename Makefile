@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: test demo tools lint fmt template policy-purity bench bench-guard bench-cli bench-audit evaluate-fixtures
+.PHONY: test demo tools lint fmt template policy-purity bench bench-guard bench-cli bench-audit evaluate-fixtures fuzz
 
 # The Lambda functions as `cargo lambda watch` builds them (their own feature set), built up front
 # so that no end-to-end test waits for a compile.
@@ -72,3 +72,17 @@ bench-cli:
 ## evaluate-fixtures: every fixture through the CLI with the fixtures' settings
 evaluate-fixtures:
 	$(CARGO) run -q -p smguard-cli -- evaluate --env-file events/fixtures.env events/
+
+## fuzz: every fuzz target for FUZZ_SECONDS each (default 60), seeded with events/ (cargo-fuzz, nightly; installed if missing)
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := event batch gzip_input settings
+fuzz:
+	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	fuzz/seed.sh
+	for target in $(FUZZ_TARGETS); do \
+	  cargo +nightly fuzz run --fuzz-dir fuzz --target-dir target/fuzz $$target target/fuzz/corpus/$$target -- \
+	    -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 > target/fuzz/$$target.log 2>&1 \
+	    || { tail -40 target/fuzz/$$target.log; echo "fuzz: $$target failed (artifact in fuzz/artifacts/$$target)"; exit 1; }; \
+	  grep -h '^stat::number_of_executed_units' target/fuzz/$$target.log | sed "s/^/fuzz: $$target /"; \
+	done
+	@grep -h '^stat::number_of_executed_units' target/fuzz/*.log | awk '{ total += $$2 } END { print "fuzz: " total " executions in total" }'
