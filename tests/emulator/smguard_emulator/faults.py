@@ -6,8 +6,8 @@ next ``times`` requests signed with ``access_key`` (the function's credentials, 
 set-up calls) to ``service``/``operation`` fail with ``error``:
 
 - ``ThrottlingException`` (400, as AWS's JSON protocols answer it), ``ServiceUnavailable`` (503) or
-  ``AccessDenied`` (403): S3's requests are answered in S3's XML error shape, the others in the
-  JSON protocols';
+  ``AccessDenied`` (403): S3's requests are answered in S3's XML error shape, the query protocol's
+  (SNS, STS, IAM) in its ``ErrorResponse``, the others in the JSON protocols';
 - ``DroppedConnection``: the connection is closed without an answer (the SDK sees a dispatch
   failure);
 - ``Slow``: the answer comes after ``seconds`` (default 30), past a client's timeout.
@@ -28,6 +28,8 @@ _ERRORS = {
     "AccessDenied": ("403 Forbidden", "Access Denied"),
 }
 
+# Services whose errors come in the query protocol's XML (`ErrorResponse`).
+_QUERY_SERVICES = {"sns", "sts", "iam"}
 # Faults that are not an error answer.
 _DROPPED = "DroppedConnection"
 _SLOW = "Slow"
@@ -76,6 +78,14 @@ def take(access_key: str, service: str, operation: str) -> Optional[tuple[str, l
                 if fault["error"] in (_DROPPED, _SLOW):
                     return fault["error"], [("seconds", str(fault["seconds"]))], b""
                 status, message = _ERRORS[fault["error"]]
+                if service in _QUERY_SERVICES:
+                    # The query protocol's error document (SNS names throttling `Throttling`).
+                    code = "Throttling" if fault["error"] == "ThrottlingException" else fault["error"]
+                    body = (
+                        f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
+                        "<RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>"
+                    ).encode()
+                    return status, [("Content-Type", "text/xml")], body
                 if service == "s3":
                     code = "SlowDown" if fault["error"] == "ThrottlingException" else fault["error"]
                     body = f"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{message}</Message></Error>".encode()
