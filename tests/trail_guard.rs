@@ -19,7 +19,7 @@ use serde_json::Value;
 use smguard_tests::emulator::Emulator;
 use smguard_tests::lambda::{Invocation, LocalLambda};
 use smguard_tests::stage::alert_actions;
-use smguard_tests::trails::{FUNCTION, GUARDED_FUNCTION, RULE, TRAIL, TrailEstate, platform_selectors};
+use smguard_tests::trails::{FUNCTION, TRAIL, TrailEstate, platform_selectors};
 
 /// Delivers what the rule routed since the last call; returns the events and the answers.
 async fn deliver(estate: &TrailEstate<'_>, lambda: &LocalLambda) -> Vec<(Value, Invocation)> {
@@ -55,7 +55,7 @@ async fn tampering_is_restored_and_alerted_once_and_the_pipelines_changes_are_le
     let cloudtrail = account.cloudtrail().await;
 
     // Someone stops the trail: it logs again, and security operations hear of it once.
-    cloudtrail.stop_logging().name(TRAIL).send().await.unwrap();
+    estate.stop_logging(account).await;
     assert!(!estate.is_logging().await);
     let delivered = deliver(&estate, &lambda).await;
     let stop = answers_to(&delivered, "StopLogging");
@@ -136,34 +136,20 @@ async fn tampering_is_restored_and_alerted_once_and_the_pipelines_changes_are_le
     );
 
     // smguard's rule is disabled: enabled again.
-    let events = account.events().await;
-    events.disable_rule().name(RULE).send().await.unwrap();
+    estate.disable_rule().await;
     let delivered = deliver(&estate, &lambda).await;
     assert_eq!(answers_to(&delivered, "DisableRule")[0]["outcome"], "non_compliant");
     assert_eq!(estate.rule_state().await, "ENABLED");
 
     // smguard's function is throttled to zero: the limit is removed. A non-zero limit is fine.
-    let lambda_client = aws_sdk_lambda::Client::new(&account.config().await);
-    lambda_client
-        .put_function_concurrency()
-        .function_name(GUARDED_FUNCTION)
-        .reserved_concurrent_executions(0)
-        .send()
-        .await
-        .unwrap();
+    estate.put_concurrency(0).await;
     let delivered = deliver(&estate, &lambda).await;
     assert_eq!(
         answers_to(&delivered, "PutFunctionConcurrency")[0]["outcome"],
         "non_compliant"
     );
     assert_eq!(estate.reserved_concurrency().await, None, "limit removed");
-    lambda_client
-        .put_function_concurrency()
-        .function_name(GUARDED_FUNCTION)
-        .reserved_concurrent_executions(5)
-        .send()
-        .await
-        .unwrap();
+    estate.put_concurrency(5).await;
     let delivered = deliver(&estate, &lambda).await;
     assert_eq!(
         answers_to(&delivered, "PutFunctionConcurrency")[0]["outcome"],
@@ -191,15 +177,7 @@ async fn tampering_is_restored_and_alerted_once_and_the_pipelines_changes_are_le
     assert_eq!(estate.deployment.alerts().await.len(), 1);
 
     // The deployment pipeline stops the trail: logged, not reverted.
-    estate
-        .admin
-        .cloudtrail()
-        .await
-        .stop_logging()
-        .name(TRAIL)
-        .send()
-        .await
-        .unwrap();
+    estate.stop_logging(&estate.admin).await;
     let delivered = deliver(&estate, &lambda).await;
     let admin = answers_to(&delivered, "StopLogging");
     assert_eq!(admin[0]["outcome"], "ignored");
@@ -235,15 +213,8 @@ async fn a_dry_run_changes_nothing_and_says_what_it_would_have_done() {
     let estate = TrailEstate::deploy(emulator, "dry-run").await;
     let lambda = start(&estate);
     let account = &estate.deployment.account;
-    account
-        .cloudtrail()
-        .await
-        .stop_logging()
-        .name(TRAIL)
-        .send()
-        .await
-        .unwrap();
-    account.events().await.disable_rule().name(RULE).send().await.unwrap();
+    estate.stop_logging(account).await;
+    estate.disable_rule().await;
     let delivered = deliver(&estate, &lambda).await;
     assert_eq!(delivered.len(), 2, "{delivered:?}");
     assert!(!estate.is_logging().await, "still stopped");

@@ -312,22 +312,8 @@ async fn tampering(emulator: &Emulator, mode: &str) {
         estate.is_logging().await,
         estate.rule_state().await
     );
-    account
-        .cloudtrail()
-        .await
-        .stop_logging()
-        .name(TRAIL)
-        .send()
-        .await
-        .expect("StopLogging");
-    account
-        .events()
-        .await
-        .disable_rule()
-        .name(RULE)
-        .send()
-        .await
-        .expect("DisableRule");
+    estate.stop_logging(account).await;
+    estate.disable_rule().await;
     println!(
         "  StopLogging {TRAIL}, DisableRule {RULE} -> logging: {}, rule {}",
         estate.is_logging().await,

@@ -212,6 +212,42 @@ impl<'e> TrailEstate<'e> {
         self.deployment.alerts_on(&self.second_channel).await
     }
 
+    /// `StopLogging` on the protected trail, as `who` (the attacker: the deployment's account;
+    /// the pipeline: [`TrailEstate::admin`]).
+    pub async fn stop_logging(&self, who: &TestAccount) {
+        who.cloudtrail()
+            .await
+            .stop_logging()
+            .name(TRAIL)
+            .send()
+            .await
+            .expect("StopLogging");
+    }
+
+    /// `DisableRule` on smguard's rule, by the deployment's account.
+    pub async fn disable_rule(&self) {
+        self.deployment
+            .account
+            .events()
+            .await
+            .disable_rule()
+            .name(RULE)
+            .send()
+            .await
+            .expect("DisableRule");
+    }
+
+    /// `PutFunctionConcurrency` on smguard's function, by the deployment's account.
+    pub async fn put_concurrency(&self, reserved: i32) {
+        aws_sdk_lambda::Client::new(&self.deployment.account.config().await)
+            .put_function_concurrency()
+            .function_name(GUARDED_FUNCTION)
+            .reserved_concurrent_executions(reserved)
+            .send()
+            .await
+            .expect("PutFunctionConcurrency");
+    }
+
     pub async fn is_logging(&self) -> bool {
         self.deployment
             .account

@@ -107,7 +107,7 @@ fn line<'a>(file: &Path, index: usize, decision: &'a Decision) -> Line<'a> {
             role: w.caller.session_issuer_arn.as_deref(),
         }),
         part: decision.part.as_ref().map(|p| PartSummary {
-            kind: p.kind,
+            kind: p.kind(),
             arn: &p.arn,
             call: p.call.as_deref(),
         }),
@@ -149,7 +149,7 @@ impl Summary {
             *self.writes.entry(outcome).or_default() += 1;
         }
         if let Some(part) = &decision.part {
-            *self.parts.entry(part.kind).or_default().entry(outcome).or_default() += 1;
+            *self.parts.entry(part.kind()).or_default().entry(outcome).or_default() += 1;
         }
     }
 

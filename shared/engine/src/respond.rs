@@ -495,7 +495,7 @@ impl Responder<'_> {
             }),
             object: decision.write.as_ref().map(alert_object),
             part: decision.part.as_ref().map(|part| AlertPart {
-                kind: part.kind,
+                kind: part.kind(),
                 name: part.name().to_owned(),
                 arn: part.arn.clone(),
             }),

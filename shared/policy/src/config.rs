@@ -395,15 +395,7 @@ impl PolicyConfig {
                 })
             })
             .collect::<Result<_, _>>()?;
-        config.sagemaker_roles = settings
-            .list(SAGEMAKER_ROLE_ARNS)
-            .into_iter()
-            .map(RolePattern::parse)
-            .collect::<Result<_, _>>()
-            .map_err(|reason| ConfigError::Invalid {
-                key: SAGEMAKER_ROLE_ARNS.to_owned(),
-                reason,
-            })?;
+        config.sagemaker_roles = sagemaker_roles(settings)?;
         config.approved_output_locations = settings
             .list(APPROVED_OUTPUT_LOCATIONS)
             .into_iter()
@@ -451,6 +443,19 @@ impl PolicyConfig {
             .iter()
             .any(|p| p.matches(instance_type))
     }
+}
+
+/// [`SAGEMAKER_ROLE_ARNS`]: IAM role ARNs, `*` allowed in the role part.
+pub(crate) fn sagemaker_roles(settings: &Settings) -> Result<Vec<RolePattern>, ConfigError> {
+    settings
+        .list(SAGEMAKER_ROLE_ARNS)
+        .into_iter()
+        .map(RolePattern::parse)
+        .collect::<Result<_, _>>()
+        .map_err(|reason| ConfigError::Invalid {
+            key: SAGEMAKER_ROLE_ARNS.to_owned(),
+            reason,
+        })
 }
 
 /// A comma-separated list of ARNs of `service` whose resource starts with `prefix` (and has

@@ -306,7 +306,7 @@ impl Decision {
     /// the second channel, so that the alert is not lost with the topic.
     pub fn alert_channel(&self) -> AlertChannel {
         match &self.part {
-            Some(part) if part.kind == PartKind::Topic => AlertChannel::Fallback,
+            Some(part) if part.kind() == PartKind::Topic => AlertChannel::Fallback,
             Some(_) | None => AlertChannel::Primary,
         }
     }
@@ -379,7 +379,12 @@ impl Decision {
             ));
         }
         if let Some(part) = &self.part {
-            let what = format!("{}/guard/{}/{}", located(Some(&part.location)), part.kind, part.name());
+            let what = format!(
+                "{}/guard/{}/{}",
+                located(Some(&part.location)),
+                part.kind(),
+                part.name()
+            );
             return Some(match &self.trigger {
                 Trigger::Audit { .. } => {
                     let rules: Vec<String> = self.evaluation.failed_rules().iter().map(ToString::to_string).collect();

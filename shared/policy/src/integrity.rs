@@ -65,7 +65,6 @@ impl fmt::Display for PartKind {
 /// One of smguard's parts (or a trail it depends on), in the state a call left it in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GuardPart {
-    pub kind: PartKind,
     /// The full ARN (a trail's, a rule's on its bus, a function's without qualifier, a key's).
     pub arn: String,
     /// The call as CloudTrail recorded it (`PutFunctionConcurrency20171031`); `None` when
@@ -78,10 +77,15 @@ pub struct GuardPart {
 }
 
 impl GuardPart {
+    /// What kind of part it is (its state says).
+    pub fn kind(&self) -> PartKind {
+        self.state.kind()
+    }
+
     /// The name in the ARN (a trail's, a rule's, a function's, a topic's; a key's ID).
     pub fn name(&self) -> &str {
         let resource = Arn::parse(&self.arn).map_or(self.arn.as_str(), |arn| arn.resource);
-        match self.kind {
+        match self.kind() {
             PartKind::Trail => resource.strip_prefix("trail/").unwrap_or(resource),
             PartKind::Rule => resource.rsplit('/').next().unwrap_or(resource),
             PartKind::Function => resource.strip_prefix("function:").unwrap_or(resource),

@@ -17,8 +17,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::PolicyConfig;
-use crate::config::{ConfigError, GUARD_FUNCTION_ARNS, GUARD_RULE_ARNS, SAGEMAKER_ROLE_ARNS, Settings};
-use crate::integrity::{FunctionState, GuardPart, PartKind, PartState, RuleState, TopicState, TrailState};
+use crate::config::{ConfigError, GUARD_FUNCTION_ARNS, GUARD_RULE_ARNS, Settings};
+use crate::integrity::{FunctionState, GuardPart, PartState, RuleState, TopicState, TrailState};
 use crate::s3::RolePattern;
 
 /// Every check, with what it asks.
@@ -153,15 +153,7 @@ impl SelfCheckConfig {
         Ok(SelfCheckConfig {
             rule_arns: arns(GUARD_RULE_ARNS, "events", "rule/", "an EventBridge rule")?,
             function_arns: arns(GUARD_FUNCTION_ARNS, "lambda", "function:", "a Lambda function")?,
-            sagemaker_roles: settings
-                .list(SAGEMAKER_ROLE_ARNS)
-                .into_iter()
-                .map(RolePattern::parse)
-                .collect::<Result<_, _>>()
-                .map_err(|reason| ConfigError::Invalid {
-                    key: SAGEMAKER_ROLE_ARNS.to_owned(),
-                    reason,
-                })?,
+            sagemaker_roles: crate::config::sagemaker_roles(settings)?,
         })
     }
 }
@@ -186,18 +178,20 @@ fn finding(check: &str, subject: &str, reason: String) -> GuardFinding {
 /// Every problem with `inputs`, check by check.
 pub fn check(inputs: &GuardInputs, config: &SelfCheckConfig) -> Vec<GuardFinding> {
     let mut findings = Vec::new();
-    check_trails(inputs, config, &mut findings);
     // Each of smguard's parts, as described, is judged by the trail guard's rules: one
     // evaluation path for a call that changed a part and for the part as it is now.
     let mut policy = PolicyConfig::default();
     policy.sagemaker_roles.clone_from(&config.sagemaker_roles);
-    let mut judge = |check: &str, part: GuardPart, detail: Option<String>| {
+    check_trails(inputs, config, &policy, &mut findings);
+    // `detail`: what the description adds to the reason of a finding on that field.
+    let mut judge = |check: &str, arn: &str, state: PartState, detail: Option<(&str, String)>| {
+        let part = described(arn, state);
         for found in crate::rules::evaluate_part(&part, &policy).findings {
-            let reason = match (&detail, found.field.as_ref()) {
-                (Some(detail), "Targets") => format!("{} ({detail})", found.reason),
+            let reason = match &detail {
+                Some((field, detail)) if found.field == *field => format!("{} ({detail})", found.reason),
                 _ => found.reason,
             };
-            findings.push(finding(check, &part.arn, reason));
+            findings.push(finding(check, arn, reason));
         }
     };
     for arn in &config.rule_arns {
@@ -218,12 +212,8 @@ pub fn check(inputs: &GuardInputs, config: &SelfCheckConfig) -> Vec<GuardFinding
                 ..RuleState::default()
             },
         };
-        let detail = rule.map(|r| format!("targets: {}", list(&r.targets)));
-        judge(
-            "guard.rule-enabled",
-            described(PartKind::Rule, arn, PartState::Rule(state)),
-            detail,
-        );
+        let detail = rule.map(|r| ("Targets", format!("targets: {}", list(&r.targets))));
+        judge("guard.rule-enabled", arn, PartState::Rule(state), detail);
     }
     for arn in &config.function_arns {
         let function = inputs.functions.iter().find(|f| &f.arn == arn);
@@ -238,11 +228,7 @@ pub fn check(inputs: &GuardInputs, config: &SelfCheckConfig) -> Vec<GuardFinding
                 replaced: None,
             },
         };
-        judge(
-            "guard.function-concurrency",
-            described(PartKind::Function, arn, PartState::Function(state)),
-            None,
-        );
+        judge("guard.function-concurrency", arn, PartState::Function(state), None);
     }
     if let Some(topic) = &inputs.topic {
         let state = TopicState {
@@ -250,24 +236,20 @@ pub fn check(inputs: &GuardInputs, config: &SelfCheckConfig) -> Vec<GuardFinding
             confirmed_subscriptions: topic.exists.then_some(topic.confirmed_subscriptions),
             ..TopicState::default()
         };
-        let pending = format!("{} pending", topic.pending_subscriptions);
-        let part = described(PartKind::Topic, &topic.arn, PartState::Topic(state));
-        for found in crate::rules::evaluate_part(&part, &policy).findings {
-            let reason = if found.field == "Subscriptions" {
-                format!("{} ({pending})", found.reason)
-            } else {
-                found.reason
-            };
-            findings.push(finding("guard.alert-subscription", &topic.arn, reason));
-        }
+        let pending = ("Subscriptions", format!("{} pending", topic.pending_subscriptions));
+        judge(
+            "guard.alert-subscription",
+            &topic.arn,
+            PartState::Topic(state),
+            Some(pending),
+        );
     }
     findings
 }
 
 /// One of smguard's parts as the self-check described it.
-fn described(kind: PartKind, arn: &str, state: PartState) -> GuardPart {
+fn described(arn: &str, state: PartState) -> GuardPart {
     GuardPart {
-        kind,
         arn: arn.to_owned(),
         call: None,
         state,
@@ -289,21 +271,25 @@ fn list(items: &[String]) -> String {
     }
 }
 
-fn check_trails(inputs: &GuardInputs, config: &SelfCheckConfig, findings: &mut Vec<GuardFinding>) {
+fn check_trails(
+    inputs: &GuardInputs,
+    config: &SelfCheckConfig,
+    policy: &PolicyConfig,
+    findings: &mut Vec<GuardFinding>,
+) {
     let region = inputs.region.as_str();
     // A stopped trail is someone's decision to stop recording: always worth a look. Judged by
     // the trail guard's `trail.logging-required`, as a `StopLogging` call is.
     for stopped in inputs.trails.iter().filter(|t| !t.is_logging) {
         let arn = stopped.arn.clone().unwrap_or_else(|| stopped.name.clone());
-        let part = GuardPart {
-            state: PartState::Trail(TrailState {
+        let part = described(
+            &arn,
+            PartState::Trail(TrailState {
                 logging: Some(false),
                 ..TrailState::default()
             }),
-            ..described(PartKind::Trail, &arn, PartState::Trail(TrailState::default()))
-        };
-        let policy = PolicyConfig::default();
-        for found in crate::rules::evaluate_part(&part, &policy).findings {
+        );
+        for found in crate::rules::evaluate_part(&part, policy).findings {
             findings.push(finding("guard.trail-logging", &arn, found.reason));
         }
     }

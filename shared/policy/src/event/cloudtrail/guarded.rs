@@ -262,7 +262,6 @@ pub(super) fn normalize(
     }
     let location = Location::from_arn(&arn);
     Subject::GuardChange(Box::new(GuardPart {
-        kind,
         arn,
         call: Some(event_name),
         state,
