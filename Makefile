@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: test demo tools lint fmt template policy-purity bench bench-guard bench-cli bench-audit evaluate-fixtures fuzz
+.PHONY: test demo tools lint fmt template policy-purity bench bench-guard bench-load bench-cli bench-audit evaluate-fixtures fuzz
 
 # The Lambda functions as `cargo lambda watch` builds them (their own feature set), built up front
 # so that no end-to-end test waits for a compile.
@@ -56,6 +56,12 @@ bench-guard: tools
 	$(CARGO) build --release $(FUNCTIONS)
 	$(CARGO) build -p smguard-tests --bin smguard-bench-guard
 	target/debug/smguard-bench-guard $(BENCH_ARGS)
+
+## bench-load: a burst of 2,000 events (10 % duplicates, shuffled) to 8 processes of the function with 2 % of its AWS calls failing; contained, alerted, lost, events/s and latency (LOAD_ARGS="--events N --processes N --fault-rate F --binary target/release/sagemaker-guard")
+bench-load: tools
+	$(CARGO) build -p smguard-sagemaker-guard
+	$(CARGO) build -p smguard-tests --bin smguard-bench-load
+	target/debug/smguard-bench-load $(LOAD_ARGS)
 
 ## bench-audit: the release audit over N notebooks and N training jobs per size, against the describe floor (BENCH_AUDIT_ARGS="--sizes 1000,10000")
 BENCH_AUDIT_ARGS ?= --sizes 1000,10000

@@ -701,6 +701,25 @@ class FaultTest(EmulatorTest):
         self.assertTrue(30 <= outcomes[0] <= 70, outcomes)
         self.assertIn("probability", self.faults("POST", {**fault, "probability": 2})[1]["error"])
 
+    def test_a_wildcard_fault_matches_every_operation_and_its_answers_are_counted(self) -> None:
+        caller, sm = self.caller_client("sagemaker")
+        fault = {"access_key": caller, "service": "*", "operation": "*", "error": "ServiceUnavailable", "times": 2}
+        self.assertEqual(self.faults("POST", fault)[0], 200)
+        for call in (sm.list_models, sm.list_training_jobs):
+            with self.assertRaises(ClientError) as raised:
+                call()
+            self.assertEqual(raised.exception.response["ResponseMetadata"]["HTTPStatusCode"], 503)
+        self.assertEqual(sm.list_models()["Models"], [], "both used up")
+        status, answer = self.faults_of(caller)
+        self.assertEqual((status, answer), (200, {"fired": 2}))
+        self.assertEqual(self.faults_of("AKIDNOONE")[1], {"fired": 0})
+        self.faults("DELETE")
+        self.assertEqual(self.faults_of(caller)[1], {"fired": 0}, "cleared with the faults")
+
+    def faults_of(self, caller: str) -> tuple[int, dict]:
+        with urllib.request.urlopen(f"{endpoint}/_smguard/faults?access_key={caller}") as response:
+            return response.status, json.loads(response.read())
+
     def test_a_bad_fault_is_refused_saying_why(self) -> None:
         status, answer = self.faults("POST", {"access_key": "A", "service": "s3", "operation": "PutObject", "error": "Boom"})
         self.assertEqual(status, 400)

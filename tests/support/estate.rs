@@ -2,6 +2,7 @@
 //! scientist would, non-compliant unless said otherwise (no VPC, no customer keys).
 
 use aws_sdk_sagemaker::operation::create_notebook_instance::builders::CreateNotebookInstanceFluentBuilder;
+use aws_sdk_sagemaker::operation::create_processing_job::builders::CreateProcessingJobFluentBuilder;
 use aws_sdk_sagemaker::operation::create_training_job::builders::CreateTrainingJobFluentBuilder;
 use aws_sdk_sagemaker::types::*;
 use smguard_policy::ResourceKind;
@@ -45,21 +46,7 @@ pub async fn create_jobs(account: &TestAccount) -> Vec<(ResourceKind, &'static s
     };
     let stopping = || StoppingCondition::builder().max_runtime_in_seconds(60).build();
     create_open_training_job(account, "training").await;
-    sm.create_processing_job()
-        .processing_job_name("processing")
-        .role_arn(ROLE)
-        .app_specification(AppSpecification::builder().image_uri("img").build())
-        .processing_resources(
-            ProcessingResources::builder()
-                .cluster_config(
-                    ProcessingClusterConfig::builder()
-                        .instance_count(1)
-                        .instance_type(ProcessingInstanceType::MlM5Large)
-                        .volume_size_in_gb(10)
-                        .build(),
-                )
-                .build(),
-        )
+    open_processing_job_request(&sm, "processing")
         .send()
         .await
         .expect("CreateProcessingJob");
@@ -304,6 +291,25 @@ fn training_job(
         .stopping_condition(StoppingCondition::builder().max_runtime_in_seconds(60).build())
 }
 
+/// A CreateProcessingJob request outside any VPC, with no customer keys.
+pub fn open_processing_job_request(sm: &aws_sdk_sagemaker::Client, name: &str) -> CreateProcessingJobFluentBuilder {
+    sm.create_processing_job()
+        .processing_job_name(name)
+        .role_arn(ROLE)
+        .app_specification(AppSpecification::builder().image_uri("img").build())
+        .processing_resources(
+            ProcessingResources::builder()
+                .cluster_config(
+                    ProcessingClusterConfig::builder()
+                        .instance_count(1)
+                        .instance_type(ProcessingInstanceType::MlM5Large)
+                        .volume_size_in_gb(10)
+                        .build(),
+                )
+                .build(),
+        )
+}
+
 /// A model outside any VPC (and its isolation off).
 pub async fn create_open_model(account: &TestAccount, name: &str) {
     account
@@ -363,7 +369,20 @@ pub async fn create_public_domain(account: &TestAccount, name: &str) -> String {
 
 /// A training job that meets every rule with `keys` approved (VPC, customer keys, isolation).
 pub async fn create_compliant_training_job(account: &TestAccount, name: &str, volume_key: &str, output_key: &str) {
-    training_job(&account.sagemaker().await, name, Some(volume_key), Some(output_key))
+    compliant_training_job_request(&account.sagemaker().await, name, volume_key, output_key)
+        .send()
+        .await
+        .expect("CreateTrainingJob");
+}
+
+/// The CreateTrainingJob request `create_compliant_training_job` sends, on a given client.
+pub fn compliant_training_job_request(
+    sm: &aws_sdk_sagemaker::Client,
+    name: &str,
+    volume_key: &str,
+    output_key: &str,
+) -> CreateTrainingJobFluentBuilder {
+    training_job(sm, name, Some(volume_key), Some(output_key))
         .vpc_config(
             VpcConfig::builder()
                 .subnets("subnet-0a1b2c3d4e5f60718")
@@ -372,9 +391,6 @@ pub async fn create_compliant_training_job(account: &TestAccount, name: &str, vo
         )
         .enable_network_isolation(true)
         .enable_inter_container_traffic_encryption(true)
-        .send()
-        .await
-        .expect("CreateTrainingJob");
 }
 
 /// The emulator's name for a kind (its ARN resource type).

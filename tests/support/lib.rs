@@ -14,6 +14,7 @@ pub mod cases;
 pub mod emulator;
 pub mod estate;
 pub mod lambda;
+pub mod load;
 pub mod runtime_api;
 pub mod stage;
 pub mod trails;

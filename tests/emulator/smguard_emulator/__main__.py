@@ -17,7 +17,7 @@ Besides moto's own ``/moto-api/`` it serves:
 - ``GET /_smguard/requests?access_key=AKID``: the AWS API calls made with that access key, in
   order (``requests.py``), for benchmarks that count calls per event.
 - ``POST /_smguard/faults`` / ``DELETE /_smguard/faults``: faults in a caller's requests
-  (``faults.py``).
+  (``faults.py``); ``GET /_smguard/faults?access_key=AKID``: how many of them fired.
 - ``POST /_smguard/endpoints`` ``{"access_key", "vpc_endpoint_id"}``: that caller's S3 requests come
   through this VPC endpoint (their data events carry ``vpcEndpointId``; ``null`` clears it).
 
@@ -76,6 +76,11 @@ def control_app(moto_app: Callable[..., Iterable[bytes]]) -> Callable[..., Itera
             if environ["REQUEST_METHOD"] == "DELETE":
                 faults.clear()
                 return answer("200 OK", {})
+            if environ["REQUEST_METHOD"] == "GET":
+                query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+                if "access_key" not in query:
+                    return answer("400 Bad Request", {"error": "name the caller with ?access_key="})
+                return answer("200 OK", {"fired": faults.fired(query["access_key"][0])})
             if environ["REQUEST_METHOD"] == "POST":
                 try:
                     length = int(environ.get("CONTENT_LENGTH") or 0)

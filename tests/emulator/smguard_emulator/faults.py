@@ -14,7 +14,9 @@ set-up calls) to ``service``/``operation`` fail with ``error``:
 
 With ``"probability": p`` (0 < p ≤ 1) each matching request fails with that probability instead of
 the next ``times`` failing (``seed`` makes the draw repeatable); ``times`` then bounds how many may
-fail (default: no bound). ``DELETE /_smguard/faults`` clears them all.
+fail (default: no bound). ``"service": "*"`` or ``"operation": "*"`` matches every service or
+operation. ``GET /_smguard/faults?access_key=AKID`` answers ``{"fired": n}``, how many of that
+caller's requests a fault answered. ``DELETE /_smguard/faults`` clears them all (and the counts).
 """
 
 import json
@@ -36,6 +38,7 @@ _SLOW = "Slow"
 
 _lock = threading.Lock()
 _faults: list[dict[str, Any]] = []
+_fired: dict[str, int] = {}
 
 
 def add(spec: dict[str, Any]) -> None:
@@ -62,17 +65,33 @@ def add(spec: dict[str, Any]) -> None:
 def clear() -> None:
     with _lock:
         _faults.clear()
+        _fired.clear()
+
+
+def fired(access_key: str) -> int:
+    """How many of ``access_key``'s requests a fault answered."""
+    with _lock:
+        return _fired.get(access_key, 0)
+
+
+def _matches(fault: dict[str, Any], access_key: str, service: str, operation: str) -> bool:
+    return (
+        fault["access_key"] == access_key
+        and fault["service"] in ("*", service)
+        and fault["operation"] in ("*", operation)
+    )
 
 
 def take(access_key: str, service: str, operation: str) -> Optional[tuple[str, list[tuple[str, str]], bytes]]:
     """The fault answer for this request, if one applies (and counts it down)."""
     with _lock:
         for fault in _faults:
-            if (fault["access_key"], fault["service"], fault["operation"]) == (access_key, service, operation):
+            if _matches(fault, access_key, service, operation):
                 probability = fault.get("probability")
                 if probability is not None and fault["draw"].random() >= probability:
                     continue
                 fault["times"] -= 1
+                _fired[access_key] = _fired.get(access_key, 0) + 1
                 if fault["times"] == 0:
                     _faults.remove(fault)
                 if fault["error"] in (_DROPPED, _SLOW):
