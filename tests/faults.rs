@@ -1,11 +1,20 @@
-//! The fault matrix: the real `sagemaker-guard` binary under `cargo lambda watch`, with faults
-//! injected into its own AWS calls by the emulator (`POST /_smguard/faults`), and events delivered
-//! as Lambda delivers an asynchronous invocation: a failed invocation is retried up to twice, then
-//! its event goes to the on-failure destination with the last error. For every operation the
-//! guard calls on a violating `CreateTrainingJob` (the ledger's claim and save, the stop, the
-//! alert) and every fault kind, the end state is checked: the job stopped once (never twice), the
-//! alert published once, or the event parked with a reason naming the operation, which a later
-//! redelivery completes.
+//! The fault matrix: the real event-driven functions under `cargo lambda watch`, with faults
+//! injected into their own AWS calls by the emulator (`POST /_smguard/faults`), and events
+//! delivered as Lambda delivers an asynchronous invocation: a failed invocation is retried up to
+//! twice, then its event goes to the on-failure destination with the last error. For every
+//! operation a guard calls on a violating event and every fault kind, the end state is checked:
+//! the resource contained once (never twice), the alerts published once, or the event parked with
+//! a reason naming the operation, which a later redelivery completes.
+//!
+//! - `sagemaker-guard` on an open `CreateTrainingJob`: the ledger's claim and save, the stop, the
+//!   alert;
+//! - `upload-guard` on a `PutObject` into another bucket of the account: the quarantine's copy and
+//!   delete, the ledger, the alert;
+//! - `trail-guard` on a `StopLogging` of the protected trail: the status read, the restore, the
+//!   alert.
+//!
+//! A containment counts once when the emulator answered its call once: the request log's calls
+//! of that operation by the function, less those a fault answered.
 
 #![allow(
     clippy::panic,
@@ -15,18 +24,21 @@
     reason = "test code: a panic is a failed assertion"
 )]
 
-use serde_json::json;
+use serde_json::{Value, json};
 use smguard_policy::ResourceKind;
+use smguard_tests::emulator::Emulator;
 use smguard_tests::estate::create_open_training_job;
-use smguard_tests::lambda::Invocation;
-use smguard_tests::stage::{FUNCTION, Stage};
+use smguard_tests::lambda::{Invocation, LocalLambda};
+use smguard_tests::stage::{Deployment, FUNCTION, Stage};
+use smguard_tests::trails::TrailEstate;
+use smguard_tests::uploads::UploadEstate;
 
 /// Lambda's asynchronous invocation: the first attempt and up to two retries (their back-off
 /// elided); `Err` with the last error when all three failed (the on-failure destination's record).
-fn deliver_async(stage: &Stage<'_>, event: &str) -> Result<Invocation, String> {
+fn deliver_async(lambda: &LocalLambda, function: &str, event: &str) -> Result<Invocation, String> {
     let mut last = String::new();
     for _ in 0..3 {
-        let answer = stage.lambda.invoke(FUNCTION, event);
+        let answer = lambda.invoke(function, event);
         if !answer.failed() {
             return Ok(answer);
         }
@@ -35,14 +47,46 @@ fn deliver_async(stage: &Stage<'_>, event: &str) -> Result<Invocation, String> {
     Err(last)
 }
 
-fn inject(stage: &Stage<'_>, service: &str, operation: &str, error: &str, times: u32) {
-    let fault = json!({"access_key": stage.access_key(), "service": service, "operation": operation,
+fn inject(emulator: &Emulator, access_key: &str, service: &str, operation: &str, error: &str, times: u32) {
+    let fault = json!({"access_key": access_key, "service": service, "operation": operation,
                        "error": error, "times": times});
-    let (status, body) = stage
-        .emulator
+    let (status, body) = emulator
         .http("POST", "/_smguard/faults", Some(&fault.to_string()))
         .unwrap();
     assert_eq!(status, 200, "{body}");
+}
+
+/// Clears the function's faults only: the tests of this binary share the emulator.
+fn clear_faults(emulator: &Emulator, access_key: &str) {
+    emulator
+        .http("DELETE", &format!("/_smguard/faults?access_key={access_key}"), None)
+        .unwrap();
+}
+
+/// The calls of `operation` by `access_key` the emulator answered: those it received, less those
+/// a fault answered when `operation` is the faulted one.
+fn answered_calls(emulator: &Emulator, access_key: &str, operation: &str, faulted: &str) -> usize {
+    let (_, log) = emulator
+        .http("GET", &format!("/_smguard/requests?access_key={access_key}"), None)
+        .unwrap();
+    let log: Value = serde_json::from_str(&log).unwrap();
+    let received = log["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["operation"] == operation)
+        .count();
+    let (_, fired) = emulator
+        .http("GET", &format!("/_smguard/faults?access_key={access_key}"), None)
+        .unwrap();
+    let fired = serde_json::from_str::<Value>(&fired).unwrap()["fired"]
+        .as_u64()
+        .unwrap() as usize;
+    if operation == faulted {
+        received - fired
+    } else {
+        received
+    }
 }
 
 /// One attempt's worth of SDK retries: the fault outlasts them, so the invocation sees it.
@@ -51,187 +95,408 @@ const ONE_INVOCATION: u32 = smguard_aws::MAX_ATTEMPTS;
 /// What a case must end in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum End {
-    /// Stopped once, the last alert saying so (perhaps after a retried invocation).
+    /// Contained once, the last alert saying so (perhaps after a retried invocation).
     Contained,
-    /// Not stopped (the stop was refused for good); one alert saying why.
+    /// Not contained (the containment was refused for good); the last alert says why.
     AlertedNotContained,
     /// Every delivery failed: parked with a reason naming what failed; a later redelivery
     /// (faults gone) contains once, the last alert saying so.
     Parked,
 }
 
-/// `alerts`: how many alerts security operations receive. A stop that failed for now is alerted
-/// at once ("will be retried"), and again when a retry contains: two.
-#[allow(clippy::too_many_arguments, reason = "a row of the matrix")]
-async fn case(
-    name: &str,
-    service: &str,
-    operation: &str,
-    error: &str,
+/// The function under test in a row.
+#[derive(Debug, Clone, Copy)]
+enum Guard {
+    SageMaker,
+    Upload,
+    Trail,
+}
+
+/// A deployed function, its violating event delivered to nobody yet.
+enum Bed<'e> {
+    SageMaker(Stage<'e>),
+    Upload(UploadEstate<'e>, LocalLambda),
+    Trail(TrailEstate<'e>, LocalLambda),
+}
+
+impl<'e> Bed<'e> {
+    /// Deploys `guard` into a fresh account and makes its violating event; returns the event.
+    async fn set_up(guard: Guard, emulator: &'e Emulator, name: &str) -> (Bed<'e>, String) {
+        let bed = match guard {
+            Guard::SageMaker => {
+                let stage = Stage::with_topic(emulator, name, "enforce", &[], "smguard-alerts").await;
+                create_open_training_job(&stage.account, "faulty").await;
+                Bed::SageMaker(stage)
+            }
+            Guard::Upload => {
+                let estate = UploadEstate::deploy(emulator, "enforce").await;
+                let lambda = LocalLambda::start(
+                    &format!("{name}-{}", estate.deployment.account.id),
+                    &estate.deployment.env,
+                );
+                estate.put(&estate.scratch_bucket, "exports/leak.parquet", "rows").await;
+                Bed::Upload(estate, lambda)
+            }
+            Guard::Trail => {
+                let estate = TrailEstate::deploy(emulator, "enforce").await;
+                let lambda = LocalLambda::start(
+                    &format!("{name}-{}", estate.deployment.account.id),
+                    &estate.deployment.env,
+                );
+                estate.stop_logging(&estate.deployment.account).await;
+                Bed::Trail(estate, lambda)
+            }
+        };
+        let call = bed.violating_call();
+        let event = bed
+            .deployment()
+            .routed()
+            .await
+            .into_iter()
+            .find(|body| {
+                body.contains(&format!("\"eventName\": \"{call}\""))
+                    || body.contains(&format!("\"eventName\":\"{call}\""))
+            })
+            .unwrap_or_else(|| panic!("no {call} routed"));
+        (bed, event)
+    }
+
+    fn deployment(&self) -> &Deployment<'e> {
+        match self {
+            Bed::SageMaker(stage) => stage,
+            Bed::Upload(estate, _) => &estate.deployment,
+            Bed::Trail(estate, _) => &estate.deployment,
+        }
+    }
+
+    fn lambda(&self) -> (&LocalLambda, &'static str) {
+        match self {
+            Bed::SageMaker(stage) => (&stage.lambda, FUNCTION),
+            Bed::Upload(_, lambda) => (lambda, smguard_tests::uploads::FUNCTION),
+            Bed::Trail(_, lambda) => (lambda, smguard_tests::trails::FUNCTION),
+        }
+    }
+
+    fn violating_call(&self) -> &'static str {
+        match self {
+            Bed::SageMaker(_) => "CreateTrainingJob",
+            Bed::Upload(..) => "PutObject",
+            Bed::Trail(..) => "StopLogging",
+        }
+    }
+
+    /// The call that contains: counted, it must be answered once or never.
+    fn containing_operation(&self) -> &'static str {
+        match self {
+            Bed::SageMaker(_) => "StopTrainingJob",
+            Bed::Upload(..) => "CopyObject",
+            Bed::Trail(..) => "StartLogging",
+        }
+    }
+
+    /// Whether the resource is contained now: the job stopping, the object quarantined and gone
+    /// from where it was written, the trail logging.
+    async fn contained(&self) -> bool {
+        match self {
+            Bed::SageMaker(stage) => {
+                stage.status(ResourceKind::TrainingJob, "faulty").await.as_deref() == Some("Stopping")
+            }
+            Bed::Upload(estate, _) => {
+                let account = &estate.deployment.account;
+                let left = estate
+                    .read(account, &estate.scratch_bucket, "exports/leak.parquet")
+                    .await;
+                left.is_none() && estate.quarantined().await.len() == 1
+            }
+            Bed::Trail(estate, _) => estate.is_logging().await,
+        }
+    }
+
+    fn stop(self) {
+        match self {
+            Bed::SageMaker(Stage { lambda, .. }) | Bed::Upload(_, lambda) | Bed::Trail(_, lambda) => {
+                lambda.stop_and_clean()
+            }
+        }
+    }
+}
+
+/// One row of the matrix.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    guard: Guard,
+    service: &'static str,
+    operation: &'static str,
+    error: &'static str,
     times: u32,
     end: End,
-    named: &str,
-    alerts_expected: usize,
-) -> String {
-    let stage = Stage::new(name, "enforce", &[]).await;
-    create_open_training_job(&stage.account, "faulty").await;
-    let event = stage
-        .routed()
-        .await
-        .into_iter()
-        .find(|body| body.contains("\"CreateTrainingJob\""))
-        .unwrap();
-    inject(&stage, service, operation, error, times);
-    let delivered = deliver_async(&stage, &event);
-    let label = format!("{service}:{operation} × {error} ({times})");
-    match end {
+    /// What a parked event's reason names.
+    named: &'static str,
+    /// How many alerts security operations receive. A containment that failed for now is
+    /// alerted at once ("will be retried"), and again when a retry contains: two.
+    alerts: usize,
+}
+
+const fn row(
+    guard: Guard,
+    service: &'static str,
+    operation: &'static str,
+    error: &'static str,
+    times: u32,
+    end: End,
+    alerts: usize,
+) -> Row {
+    Row {
+        guard,
+        service,
+        operation,
+        error,
+        times,
+        end,
+        named: "",
+        alerts,
+    }
+}
+
+async fn case(emulator: &Emulator, index: usize, row: Row) -> String {
+    let (bed, event) = Bed::set_up(row.guard, emulator, &format!("fault-{index}")).await;
+    let deployment = bed.deployment();
+    let access_key = deployment.access_key();
+    let (lambda, function) = bed.lambda();
+    let containing = bed.containing_operation();
+    let label = format!(
+        "{:?} {}:{} × {} ({})",
+        row.guard, row.service, row.operation, row.error, row.times
+    );
+    inject(emulator, &access_key, row.service, row.operation, row.error, row.times);
+    let delivered = deliver_async(lambda, function, &event);
+    match row.end {
         End::Contained | End::AlertedNotContained => {
             let answer = delivered.unwrap_or_else(|e| panic!("{label}: parked: {e}"));
             assert_eq!(answer.body["outcome"], "non_compliant", "{label}");
         }
         End::Parked => {
             let reason = delivered.expect_err(&label);
-            assert!(reason.contains(named), "{label}: the reason names `{named}`: {reason}");
-            // The faults end; the event is replayed from the destination.
-            stage.emulator.http("DELETE", "/_smguard/faults", None).unwrap();
-            let replayed = stage.invoke(&event);
-            assert!(!replayed.failed(), "{label}: {}", replayed.body);
+            assert!(
+                reason.contains(row.named),
+                "{label}: the reason names `{}`: {reason}",
+                row.named
+            );
         }
     }
-    let stopped = stage.calls("StopTrainingJob").await;
-    let status = stage.status(ResourceKind::TrainingJob, "faulty").await;
-    let alerts = stage.alerts().await;
-    assert_eq!(alerts.len(), alerts_expected, "{label}: {alerts:#?}");
+    // Counted before the faults (and their counts) are cleared.
+    let answered = answered_calls(emulator, &access_key, containing, row.operation);
+    clear_faults(emulator, &access_key);
+    let answered = if row.end == End::Parked {
+        // The event is replayed from the destination, the faults gone.
+        let before = answered_calls(emulator, &access_key, containing, "");
+        let replayed = lambda.invoke(function, &event);
+        assert!(!replayed.failed(), "{label}: {}", replayed.body);
+        answered + answered_calls(emulator, &access_key, containing, "") - before
+    } else {
+        answered
+    };
+    let contained = bed.contained().await;
+    let alerts = deployment.alerts().await;
+    assert_eq!(alerts.len(), row.alerts, "{label}: {alerts:#?}");
     let last = alerts.last().unwrap();
     let result = last["actions"][0]["result"]["type"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    match end {
+    match row.end {
         End::Contained | End::Parked => {
-            assert_eq!(stopped, 1, "{label}: stopped once");
-            assert_eq!(status.as_deref(), Some("Stopping"), "{label}");
-            assert_eq!(result, "done", "{label}: the last alert says it is stopped");
+            assert_eq!(answered, 1, "{label}: `{containing}` answered once");
+            assert!(contained, "{label}: contained");
+            assert_eq!(result, "done", "{label}: the last alert says it is contained");
         }
         End::AlertedNotContained => {
-            assert_eq!(stopped, 0, "{label}: the refused stop never reached SageMaker");
-            assert_eq!(status.as_deref(), Some("InProgress"), "{label}");
+            assert_eq!(answered, 0, "{label}: the refused `{containing}` never took effect");
+            assert!(!contained, "{label}: left as it was");
             assert_eq!(result, "failed", "{label}");
         }
     }
     // A later redelivery finds the ledger entry done: nothing more.
-    let again = stage.invoke(&event);
+    let before = answered_calls(emulator, &access_key, containing, "");
+    let again = lambda.invoke(function, &event);
     assert_eq!(again.body["duplicate"], true, "{label}: {}", again.body);
-    assert_eq!(stage.calls("StopTrainingJob").await, stopped, "{label}");
-    assert!(stage.alerts().await.is_empty(), "{label}");
-    stage.emulator.http("DELETE", "/_smguard/faults", None).unwrap();
-    let Stage { lambda, .. } = stage;
-    lambda.stop_and_clean();
-    format!("| `{service}:{operation}` | {error} ×{times} | {end:?}, {alerts_expected} alert(s) |")
+    assert_eq!(answered_calls(emulator, &access_key, containing, ""), before, "{label}");
+    assert!(deployment.alerts().await.is_empty(), "{label}");
+    bed.stop();
+    format!(
+        "| {} | `{}:{}` | {} ×{} | {:?}, {} alert(s) |",
+        match row.guard {
+            Guard::SageMaker => "sagemaker-guard",
+            Guard::Upload => "upload-guard",
+            Guard::Trail => "trail-guard",
+        },
+        row.service,
+        row.operation,
+        row.error,
+        row.times,
+        row.end,
+        row.alerts
+    )
 }
 
+async fn matrix(rows: &[Row]) {
+    let emulator = Emulator::shared();
+    let mut table = vec![
+        "| function | operation | fault | end |".to_owned(),
+        "|---|---|---|---|".to_owned(),
+    ];
+    for (index, row) in rows.iter().enumerate() {
+        table.push(case(emulator, index, *row).await);
+    }
+    println!("{}", table.join("\n"));
+}
+
+const THROTTLING: &str = "ThrottlingException";
+const UNAVAILABLE: &str = "ServiceUnavailable";
+const DROPPED: &str = "DroppedConnection";
+const DENIED: &str = "AccessDenied";
+
 #[tokio::test]
-async fn every_operation_of_the_guard_survives_every_fault_kind() {
+async fn every_operation_of_the_sagemaker_guard_survives_every_fault_kind() {
     use End::{AlertedNotContained, Contained, Parked};
-    let cases: &[(&str, &str, &str, u32, End, &str, usize)] = &[
+    use Guard::SageMaker;
+    matrix(&[
         // The ledger's claim and save (conditional PutObject).
-        (
-            "s3",
-            "PutObject",
-            "ThrottlingException",
-            ONE_INVOCATION,
-            Contained,
-            "",
-            1,
-        ),
-        (
-            "s3",
-            "PutObject",
-            "ServiceUnavailable",
-            ONE_INVOCATION,
-            Contained,
-            "",
-            1,
-        ),
-        ("s3", "PutObject", "DroppedConnection", ONE_INVOCATION, Contained, "", 1),
-        ("s3", "PutObject", "AccessDenied", 1, Contained, "", 1),
+        row(SageMaker, "s3", "PutObject", THROTTLING, ONE_INVOCATION, Contained, 1),
+        row(SageMaker, "s3", "PutObject", UNAVAILABLE, ONE_INVOCATION, Contained, 1),
+        row(SageMaker, "s3", "PutObject", DROPPED, ONE_INVOCATION, Contained, 1),
+        row(SageMaker, "s3", "PutObject", DENIED, 1, Contained, 1),
         // The stop.
-        (
+        row(
+            SageMaker,
             "sagemaker",
             "StopTrainingJob",
-            "ThrottlingException",
+            THROTTLING,
             ONE_INVOCATION,
             Contained,
-            "",
             2,
         ),
-        (
+        row(
+            SageMaker,
             "sagemaker",
             "StopTrainingJob",
-            "ServiceUnavailable",
+            UNAVAILABLE,
             ONE_INVOCATION,
             Contained,
-            "",
             2,
         ),
-        (
+        row(
+            SageMaker,
             "sagemaker",
             "StopTrainingJob",
-            "DroppedConnection",
+            DROPPED,
             ONE_INVOCATION,
             Contained,
-            "",
             2,
         ),
-        (
+        row(
+            SageMaker,
             "sagemaker",
             "StopTrainingJob",
-            "AccessDenied",
+            DENIED,
             1,
             AlertedNotContained,
-            "",
             1,
         ),
         // The alert.
-        (
-            "sns",
-            "Publish",
-            "ThrottlingException",
+        row(SageMaker, "sns", "Publish", THROTTLING, ONE_INVOCATION, Contained, 1),
+        row(SageMaker, "sns", "Publish", UNAVAILABLE, ONE_INVOCATION, Contained, 1),
+        row(SageMaker, "sns", "Publish", DROPPED, ONE_INVOCATION, Contained, 1),
+        row(SageMaker, "sns", "Publish", DENIED, 1, Contained, 1),
+        // Faults that outlast every delivery.
+        Row {
+            named: "`Publish`",
+            ..row(SageMaker, "sns", "Publish", UNAVAILABLE, 100, Parked, 1)
+        },
+        Row {
+            named: "stop_training_job",
+            ..row(SageMaker, "sagemaker", "StopTrainingJob", THROTTLING, 100, Parked, 2)
+        },
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn every_operation_of_the_upload_guard_survives_every_fault_kind() {
+    use End::{AlertedNotContained, Contained, Parked};
+    use Guard::Upload;
+    matrix(&[
+        // The quarantine's copy.
+        row(Upload, "s3", "CopyObject", THROTTLING, ONE_INVOCATION, Contained, 2),
+        row(Upload, "s3", "CopyObject", UNAVAILABLE, ONE_INVOCATION, Contained, 2),
+        row(Upload, "s3", "CopyObject", DROPPED, ONE_INVOCATION, Contained, 2),
+        row(Upload, "s3", "CopyObject", DENIED, 1, AlertedNotContained, 1),
+        // The delete of the original, after the copy.
+        row(Upload, "s3", "DeleteObject", THROTTLING, ONE_INVOCATION, Contained, 2),
+        row(Upload, "s3", "DeleteObject", DROPPED, ONE_INVOCATION, Contained, 2),
+        // The ledger and the alert.
+        row(Upload, "s3", "PutObject", UNAVAILABLE, ONE_INVOCATION, Contained, 1),
+        row(Upload, "sns", "Publish", THROTTLING, ONE_INVOCATION, Contained, 1),
+        row(Upload, "sns", "Publish", DENIED, 1, Contained, 1),
+        Row {
+            named: "`Publish`",
+            ..row(Upload, "sns", "Publish", UNAVAILABLE, 100, Parked, 1)
+        },
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn every_operation_of_the_trail_guard_survives_every_fault_kind() {
+    use End::{AlertedNotContained, Contained, Parked};
+    use Guard::Trail;
+    matrix(&[
+        // The status read before the restore.
+        row(
+            Trail,
+            "cloudtrail",
+            "GetTrailStatus",
+            THROTTLING,
             ONE_INVOCATION,
             Contained,
-            "",
-            1,
-        ),
-        ("sns", "Publish", "ServiceUnavailable", ONE_INVOCATION, Contained, "", 1),
-        ("sns", "Publish", "DroppedConnection", ONE_INVOCATION, Contained, "", 1),
-        ("sns", "Publish", "AccessDenied", 1, Contained, "", 1),
-        // Faults that outlast every delivery.
-        ("sns", "Publish", "ServiceUnavailable", 100, Parked, "`Publish`", 1),
-        (
-            "sagemaker",
-            "StopTrainingJob",
-            "ThrottlingException",
-            100,
-            Parked,
-            "stop_training_job",
             2,
         ),
-    ];
-    let mut table = vec!["| operation | fault | end |".to_owned(), "|---|---|---|".to_owned()];
-    for (index, (service, operation, error, times, end, named, alerts)) in cases.iter().enumerate() {
-        table.push(
-            case(
-                &format!("fault-{index}"),
-                service,
-                operation,
-                error,
-                *times,
-                *end,
-                named,
-                *alerts,
-            )
-            .await,
-        );
-    }
-    println!("{}", table.join("\n"));
+        // The restore.
+        row(
+            Trail,
+            "cloudtrail",
+            "StartLogging",
+            THROTTLING,
+            ONE_INVOCATION,
+            Contained,
+            2,
+        ),
+        row(
+            Trail,
+            "cloudtrail",
+            "StartLogging",
+            UNAVAILABLE,
+            ONE_INVOCATION,
+            Contained,
+            2,
+        ),
+        row(
+            Trail,
+            "cloudtrail",
+            "StartLogging",
+            DROPPED,
+            ONE_INVOCATION,
+            Contained,
+            2,
+        ),
+        row(Trail, "cloudtrail", "StartLogging", DENIED, 1, AlertedNotContained, 1),
+        // The ledger and the alert.
+        row(Trail, "s3", "PutObject", UNAVAILABLE, ONE_INVOCATION, Contained, 1),
+        row(Trail, "sns", "Publish", THROTTLING, ONE_INVOCATION, Contained, 1),
+        Row {
+            named: "`Publish`",
+            ..row(Trail, "sns", "Publish", UNAVAILABLE, 100, Parked, 1)
+        },
+    ])
+    .await;
 }

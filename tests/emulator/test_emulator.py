@@ -713,8 +713,14 @@ class FaultTest(EmulatorTest):
         status, answer = self.faults_of(caller)
         self.assertEqual((status, answer), (200, {"fired": 2}))
         self.assertEqual(self.faults_of("AKIDNOONE")[1], {"fired": 0})
-        self.faults("DELETE")
+        other, other_sm = self.caller_client("sagemaker")
+        self.assertEqual(self.faults("POST", {**fault, "access_key": other, "times": 1})[0], 200)
+        with urllib.request.urlopen(urllib.request.Request(f"{endpoint}/_smguard/faults?access_key={caller}", method="DELETE")):
+            pass
         self.assertEqual(self.faults_of(caller)[1], {"fired": 0}, "cleared with the faults")
+        with self.assertRaises(ClientError):
+            other_sm.list_models()  # another caller's fault is still there
+        self.faults("DELETE")
 
     def faults_of(self, caller: str) -> tuple[int, dict]:
         with urllib.request.urlopen(f"{endpoint}/_smguard/faults?access_key={caller}") as response:

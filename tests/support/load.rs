@@ -488,7 +488,9 @@ pub async fn run(emulator: &Emulator, options: &LoadOptions) -> LoadReport {
             .as_u64()
             .unwrap_or(0)
     };
-    emulator.http("DELETE", "/_smguard/faults", None).expect("clear faults");
+    emulator
+        .http("DELETE", &format!("/_smguard/faults?access_key={access_key}"), None)
+        .expect("clear faults");
     // The on-failure destination, replayed.
     let mut problems = Vec::new();
     let mut parked_reasons = Vec::new();

@@ -211,7 +211,12 @@ impl S3ObjectRemediator {
 #[async_trait]
 impl ObjectRemediator for S3ObjectRemediator {
     async fn quarantine(&self, write: &S3Write, evidence: &Evidence) -> Result<QuarantineOutcome, PortError> {
-        if !self.copy(write, evidence).await? {
+        // The evidence key is the event's: it is there when an earlier delivery of this event
+        // copied and then failed to delete (throttled, say). Copying again would keep a second
+        // version of the same evidence; the retry only has the delete left to do.
+        if !self.kept(evidence).await? && !self.copy(write, evidence).await? {
+            // Gone from where it was written: quarantined by a delivery racing this one, or
+            // deleted by someone else.
             return Ok(if self.kept(evidence).await? {
                 QuarantineOutcome::AlreadyQuarantined {
                     evidence: self.evidence_uri(evidence),

@@ -74,7 +74,8 @@ def control_app(moto_app: Callable[..., Iterable[bytes]]) -> Callable[..., Itera
 
         if environ["PATH_INFO"] == "/_smguard/faults":
             if environ["REQUEST_METHOD"] == "DELETE":
-                faults.clear()
+                query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+                faults.clear(query["access_key"][0] if "access_key" in query else None)
                 return answer("200 OK", {})
             if environ["REQUEST_METHOD"] == "GET":
                 query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))

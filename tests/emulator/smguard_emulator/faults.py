@@ -16,7 +16,9 @@ With ``"probability": p`` (0 < p ≤ 1) each matching request fails with that pr
 the next ``times`` failing (``seed`` makes the draw repeatable); ``times`` then bounds how many may
 fail (default: no bound). ``"service": "*"`` or ``"operation": "*"`` matches every service or
 operation. ``GET /_smguard/faults?access_key=AKID`` answers ``{"fired": n}``, how many of that
-caller's requests a fault answered. ``DELETE /_smguard/faults`` clears them all (and the counts).
+caller's requests a fault answered. ``DELETE /_smguard/faults`` clears them all (and the counts), ``DELETE
+/_smguard/faults?access_key=AKID`` only that caller's, so that tests sharing an emulator do not
+clear each other's.
 """
 
 import json
@@ -62,10 +64,15 @@ def add(spec: dict[str, Any]) -> None:
         _faults.append({**spec, "times": times, "seconds": seconds, "draw": draw})
 
 
-def clear() -> None:
+def clear(access_key: Optional[str] = None) -> None:
+    """Clears every fault and count, or only ``access_key``'s."""
     with _lock:
-        _faults.clear()
-        _fired.clear()
+        if access_key is None:
+            _faults.clear()
+            _fired.clear()
+        else:
+            _faults[:] = [fault for fault in _faults if fault["access_key"] != access_key]
+            _fired.pop(access_key, None)
 
 
 def fired(access_key: str) -> int:
