@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: test demo tools lint fmt template policy-purity bench bench-guard bench-load bench-cli bench-audit evaluate-fixtures fuzz
+.PHONY: test demo tools lint fmt template policy-purity bench bench-guard bench-load bench-cli bench-audit evaluate-fixtures fuzz fuzz-smoke mutants
 
 # The Lambda functions as `cargo lambda watch` builds them (their own feature set), built up front
 # so that no end-to-end test waits for a compile.
@@ -92,3 +92,17 @@ fuzz:
 	  grep -h '^stat::number_of_executed_units' target/fuzz/$$target.log | sed "s/^/fuzz: $$target /"; \
 	done
 	@grep -h '^stat::number_of_executed_units' target/fuzz/*.log | awk '{ total += $$2 } END { print "fuzz: " total " executions in total" }'
+
+## fuzz-smoke: CI's short run of every fuzz target (10 s each); needs the nightly toolchain, which rustup cannot fetch offline
+fuzz-smoke:
+	@if cargo +nightly --version >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10; \
+	else \
+	  echo "fuzz-smoke: NOT RUN: no nightly toolchain (rustup toolchain install nightly)"; \
+	fi
+
+## mutants: cargo-mutants over the policy crate's rules, key matching, decisions and readers with the policy crate's own tests (installed if missing; MUTANTS_ARGS="-f shared/policy/src/kms.rs" to narrow); the report in target/mutants/mutants.out
+MUTANTS_FILES ?= -f 'shared/policy/src/kms.rs' -f 'shared/policy/src/rules/*.rs' -f 'shared/policy/src/decision.rs'
+mutants:
+	command -v cargo-mutants >/dev/null || cargo install cargo-mutants --locked
+	cargo mutants -p smguard-policy $(MUTANTS_FILES) $(MUTANTS_ARGS) --output target/mutants --no-shuffle

@@ -13,6 +13,23 @@ pub const MAX_ATTEMPTS: u32 = 3;
 /// and tries again rather than leaving its resource unevaluable.
 pub const SWEEP_MAX_ATTEMPTS: u32 = 6;
 
+/// How long one attempt of a call may take before the SDK gives up on it and retries (a
+/// timed-out attempt is retried as a transient failure): without it, an answer that never comes
+/// holds the invocation until Lambda's own timeout, with nothing retried or said. Generous for
+/// every call smguard makes (the largest is an audit report's `PutObject`).
+pub const ATTEMPT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// How long a connection may take to open.
+pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The adapters' timeouts: [`CONNECT_TIMEOUT`] and [`ATTEMPT_TIMEOUT`].
+pub fn timeout_config() -> aws_config::timeout::TimeoutConfig {
+    aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+        .build()
+}
+
 /// The one HTTP client: rustls with the ring provider (no aws-lc C build, no second TLS stack).
 /// It also speaks plain `http://`, which the test emulator uses.
 pub fn http_client() -> SharedHttpClient {
@@ -27,11 +44,12 @@ pub fn retry_config() -> RetryConfig {
 }
 
 /// The environment's configuration (credential chain, Region, `AWS_ENDPOINT_URL`), with the one
-/// HTTP client and the adapters' retry policy.
+/// HTTP client, the adapters' retry policy and their timeouts.
 pub async fn load_sdk_config() -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .http_client(http_client())
         .retry_config(retry_config())
+        .timeout_config(timeout_config())
         .load()
         .await
 }

@@ -23,12 +23,16 @@ impl std::fmt::Display for UnreadableError {
 }
 
 /// The files named, and the event files of directories searched recursively, in a stable order.
+/// A directory reached a second time (a symlink back to an ancestor, or to a directory already
+/// searched) is an error naming it, not searched again: a loop would otherwise be followed until
+/// the system refuses (40 levels deep), counting every event in it 40 times.
 pub fn files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<UnreadableError>) {
     let mut found = Vec::new();
     let mut errors = Vec::new();
+    let mut searched = std::collections::HashSet::new();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut found, &mut errors);
+            walk(path, &mut searched, &mut found, &mut errors);
         } else {
             found.push(path.clone());
         }
@@ -46,7 +50,32 @@ fn is_event_file(path: &Path) -> bool {
     name.ends_with(".json") || name.ends_with(".jsonl")
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>, errors: &mut Vec<UnreadableError>) {
+fn walk(
+    dir: &Path,
+    searched: &mut std::collections::HashSet<PathBuf>,
+    found: &mut Vec<PathBuf>,
+    errors: &mut Vec<UnreadableError>,
+) {
+    let unreadable = |reason: String| UnreadableError {
+        path: dir.to_owned(),
+        reason,
+    };
+    match std::fs::canonicalize(dir) {
+        Ok(real) if searched.contains(&real) => {
+            errors.push(unreadable(format!(
+                "a directory loop: it is `{}`, already searched",
+                real.display()
+            )));
+            return;
+        }
+        Ok(real) => {
+            searched.insert(real);
+        }
+        Err(error) => {
+            errors.push(unreadable(error.to_string()));
+            return;
+        }
+    }
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(error) => {
@@ -61,7 +90,7 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, errors: &mut Vec<UnreadableError>)
     paths.sort();
     for path in paths {
         if path.is_dir() {
-            walk(&path, found, errors);
+            walk(&path, searched, found, errors);
         } else if is_event_file(&path) {
             found.push(path);
         }

@@ -504,3 +504,50 @@ fn a_corrupt_gzip_file_exits_two_naming_it() {
     assert!(stderr(&output).contains("broken.json.gz"), "{}", stderr(&output));
     assert!(stderr(&output).contains("not valid gzip"), "{}", stderr(&output));
 }
+
+#[test]
+fn a_directory_loop_is_searched_once_and_exits_two_naming_it() {
+    let dir = temp_dir("symlink-loop");
+    let events = dir.join("events");
+    std::fs::create_dir_all(&events).unwrap();
+    std::fs::write(
+        events.join("one.json"),
+        fixture("cloudtrail/sagemaker/create-model.compliant.json"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("..", events.join("parent")).unwrap();
+    std::os::unix::fs::symlink("self.json", events.join("self.json")).unwrap();
+    let output = smguard(&["evaluate", dir.to_str().unwrap()], &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let err = stderr(&output);
+    let looped = events.join("parent");
+    assert!(
+        err.contains(&format!("cannot read `{}`: a directory loop", looped.display())),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("cannot read `{}`:", events.join("self.json").display())),
+        "{err}"
+    );
+    // The one event, once.
+    assert_eq!(lines(&output).len(), 1, "{}", String::from_utf8_lossy(&output.stdout));
+}
+
+#[test]
+fn a_file_over_the_size_limit_exits_two_naming_it_without_reading_it() {
+    let dir = temp_dir("huge");
+    let file = dir.join("export.json");
+    // 2 GiB, sparse: nothing is written to disk, and the CLI must not read it to refuse it.
+    std::fs::File::create(&file).unwrap().set_len(2 << 30).unwrap();
+    let output = smguard(&["evaluate", file.to_str().unwrap()], &[]);
+    std::fs::remove_file(&file).unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains(&format!(
+            "cannot read `{}`: larger than 268435456 bytes",
+            file.display()
+        )),
+        "{}",
+        stderr(&output)
+    );
+}

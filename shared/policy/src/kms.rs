@@ -301,6 +301,14 @@ mod tests {
             "arn:aws:kms:::key/abc",
             "some/path",
             "two words",
+            // Each condition on its own: another service, no Region, no account, an empty alias,
+            // a colon in a bare ID.
+            "arn:aws-us-gov:sagemaker:us-gov-west-1:111122223333:key/abc",
+            "arn:aws-us-gov:kms::111122223333:key/abc",
+            "arn:aws-us-gov:kms:us-gov-west-1::key/abc",
+            "arn:aws-us-gov:kms:us-gov-west-1:111122223333:alias/",
+            "key:abc",
+            "abc\tdef",
         ] {
             assert!(KmsKeyRef::parse(text).is_err(), "{text:?}");
         }

@@ -283,3 +283,20 @@ fn a_resource_without_fields_passes_nothing_and_fails_nothing() {
     let evaluation = evaluate(&resource(ResourceKind::Domain), &PolicyConfig::default());
     assert_eq!(evaluation, Evaluation::default());
 }
+
+#[test]
+fn what_a_rule_applies_to_is_what_it_checks() {
+    // Derived from `check` over each kind's readers: a rule that checked nothing would apply to
+    // nothing, and one that checked everything would apply to every kind.
+    assert_eq!(
+        RuleId::NoDirectInternet.definition().applies_to(),
+        vec![ResourceKind::NotebookInstance]
+    );
+    let vpc = RuleId::VpcRequired.definition().applies_to();
+    assert!(vpc.contains(&ResourceKind::TrainingJob) && vpc.contains(&ResourceKind::NotebookInstance));
+    assert!(
+        !vpc.contains(&ResourceKind::TransformJob),
+        "a transform job has no VPC setting of its own"
+    );
+    assert!(RuleId::UploadLocationApproved.definition().applies_to().is_empty());
+}
