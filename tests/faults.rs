@@ -24,7 +24,7 @@
     reason = "test code: a panic is a failed assertion"
 )]
 
-use serde_json::{Value, json};
+use serde_json::json;
 use smguard_policy::ResourceKind;
 use smguard_tests::emulator::Emulator;
 use smguard_tests::estate::create_open_training_job;
@@ -66,24 +66,13 @@ fn clear_faults(emulator: &Emulator, access_key: &str) {
 /// The calls of `operation` by `access_key` the emulator answered: those it received, less those
 /// a fault answered when `operation` is the faulted one.
 fn answered_calls(emulator: &Emulator, access_key: &str, operation: &str, faulted: &str) -> usize {
-    let (_, log) = emulator
-        .http("GET", &format!("/_smguard/requests?access_key={access_key}"), None)
-        .unwrap();
-    let log: Value = serde_json::from_str(&log).unwrap();
-    let received = log["requests"]
-        .as_array()
-        .unwrap()
+    let received = emulator
+        .requests_by(access_key)
         .iter()
         .filter(|r| r["operation"] == operation)
         .count();
-    let (_, fired) = emulator
-        .http("GET", &format!("/_smguard/faults?access_key={access_key}"), None)
-        .unwrap();
-    let fired = serde_json::from_str::<Value>(&fired).unwrap()["fired"]
-        .as_u64()
-        .unwrap() as usize;
     if operation == faulted {
-        received - fired
+        received - emulator.faults_fired(access_key) as usize
     } else {
         received
     }

@@ -161,12 +161,7 @@ async fn describe_floor(account: &TestAccount, concurrency: usize) -> (Duration,
 }
 
 fn requests_made(emulator: &Emulator, access_key: &str) -> usize {
-    let (status, body) = emulator
-        .http("GET", &format!("/_smguard/requests?access_key={access_key}"), None)
-        .expect("request log");
-    assert_eq!(status, 200, "{body}");
-    let log: serde_json::Value = serde_json::from_str(&body).expect("JSON");
-    log["requests"].as_array().expect("requests").len()
+    emulator.requests_by(access_key).len()
 }
 
 #[tokio::main]

@@ -92,13 +92,8 @@ fn spread(mut samples: Vec<f64>) -> (f64, f64, f64) {
 
 /// The calls the function made so far, by `service:operation`.
 fn calls_so_far(emulator: &Emulator, access_key: &str) -> BTreeMap<String, usize> {
-    let (status, body) = emulator
-        .http("GET", &format!("/_smguard/requests?access_key={access_key}"), None)
-        .expect("request log");
-    assert_eq!(status, 200, "{body}");
-    let log: Value = serde_json::from_str(&body).expect("JSON");
     let mut calls = BTreeMap::new();
-    for request in log["requests"].as_array().expect("requests") {
+    for request in &emulator.requests_by(access_key) {
         let conditions = request["conditions"].as_array().map(Vec::len).unwrap_or(0);
         let operation = format!(
             "{}:{}{}",

@@ -224,6 +224,28 @@ impl Emulator {
         self.request(method, path, &extra, body)
     }
 
+    /// The AWS API calls made with `access_key`, in arrival order (`GET /_smguard/requests`):
+    /// `{"service", "operation", "conditions"}` each.
+    pub fn requests_by(&self, access_key: &str) -> Vec<serde_json::Value> {
+        let (status, body) = self
+            .http("GET", &format!("/_smguard/requests?access_key={access_key}"), None)
+            .expect("the request log");
+        assert_eq!(status, 200, "{body}");
+        let log: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+        log["requests"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// How many of `access_key`'s calls an injected fault answered (`GET /_smguard/faults`).
+    pub fn faults_fired(&self, access_key: &str) -> u64 {
+        let (status, body) = self
+            .http("GET", &format!("/_smguard/faults?access_key={access_key}"), None)
+            .expect("the fault count");
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str::<serde_json::Value>(&body).expect("JSON")["fired"]
+            .as_u64()
+            .unwrap_or(0)
+    }
+
     /// Everything moto holds (`GET /moto-api/data.json`).
     pub fn data(&self) -> serde_json::Value {
         let (_, body) = self.http("GET", "/moto-api/data.json", None).expect("data.json");

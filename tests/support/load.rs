@@ -290,6 +290,13 @@ async fn successful_calls(
     }
 }
 
+/// A create call's answer: the resource exists, or the run ends naming it.
+fn created<T, E: std::fmt::Debug>(name: &str, answer: Result<T, E>) {
+    if let Err(error) = answer {
+        panic!("create {name}: {error:?}");
+    }
+}
+
 fn percentile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -325,29 +332,17 @@ pub async fn run(emulator: &Emulator, options: &LoadOptions) -> LoadReport {
         let sm = sm.clone();
         async move {
             match (kind, compliant) {
-                (ResourceKind::TrainingJob, true) => compliant_training_job_request(&sm, name, VOLUME_KEY, OUTPUT_KEY)
-                    .send()
-                    .await
-                    .map(drop)
-                    .map_err(|e| format!("{e:?}")),
-                (ResourceKind::TrainingJob, false) => open_training_job_request(&sm, name)
-                    .send()
-                    .await
-                    .map(drop)
-                    .map_err(|e| format!("{e:?}")),
-                (ResourceKind::ProcessingJob, _) => open_processing_job_request(&sm, name)
-                    .send()
-                    .await
-                    .map(drop)
-                    .map_err(|e| format!("{e:?}")),
-                (ResourceKind::NotebookInstance, _) => notebook_request(&sm, name)
-                    .send()
-                    .await
-                    .map(drop)
-                    .map_err(|e| format!("{e:?}")),
+                (ResourceKind::TrainingJob, true) => created(
+                    name,
+                    compliant_training_job_request(&sm, name, VOLUME_KEY, OUTPUT_KEY)
+                        .send()
+                        .await,
+                ),
+                (ResourceKind::TrainingJob, false) => created(name, open_training_job_request(&sm, name).send().await),
+                (ResourceKind::ProcessingJob, _) => created(name, open_processing_job_request(&sm, name).send().await),
+                (ResourceKind::NotebookInstance, _) => created(name, notebook_request(&sm, name).send().await),
                 (other, _) => panic!("the load run creates no {other:?}"),
             }
-            .unwrap_or_else(|e| panic!("create {name}: {e:?}"))
         }
     }))
     .buffer_unordered(16)
@@ -479,15 +474,7 @@ pub async fn run(emulator: &Emulator, options: &LoadOptions) -> LoadReport {
     // Neither answered nor parked: still queued, in a process or waiting for a retry.
     let lost = handled.iter().filter(|h| !**h).count() - parked.len();
 
-    let faults = {
-        let (status, body) = emulator
-            .http("GET", &format!("/_smguard/faults?access_key={access_key}"), None)
-            .expect("fault count");
-        assert_eq!(status, 200, "{body}");
-        serde_json::from_str::<Value>(&body).expect("JSON")["fired"]
-            .as_u64()
-            .unwrap_or(0)
-    };
+    let faults = emulator.faults_fired(&access_key);
     emulator
         .http("DELETE", &format!("/_smguard/faults?access_key={access_key}"), None)
         .expect("clear faults");
