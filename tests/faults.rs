@@ -24,7 +24,7 @@
     reason = "test code: a panic is a failed assertion"
 )]
 
-use serde_json::json;
+use serde_json::{Value, json};
 use smguard_policy::ResourceKind;
 use smguard_tests::emulator::Emulator;
 use smguard_tests::estate::create_open_training_job;
@@ -501,4 +501,127 @@ async fn every_operation_of_the_trail_guard_survives_every_fault_kind() {
         },
     ])
     .await;
+}
+
+/// The audit (`respond: true`, as its schedule may ask) over one open training job, with a fault
+/// in one of its calls. The audit does not fail its invocation for one resource: a call that
+/// failed is a problem the run's summary names, and the next scheduled run completes what this
+/// one could not. Ends, over two runs: the run complete, a problem naming the operation when the
+/// fault outlasted the SDK's attempts, the job stopped once (never twice), the resource's alert
+/// published once, and one summary alert per run.
+async fn audit_case(emulator: &Emulator, row: Row) -> String {
+    let mut deployment = Deployment::new(emulator, "enforce", &[], "smguard-alerts").await;
+    let reports = format!("smguard-reports-{}", deployment.account.id);
+    deployment.account.create_bucket(emulator, &reports);
+    deployment.env.push(("SMGUARD_REPORT_BUCKET", reports));
+    deployment.env.push(("SMGUARD_AUDIT_MAY_RESPOND", "true".to_owned()));
+    create_open_training_job(&deployment.account, "faulty").await;
+    let lambda = LocalLambda::start(&format!("audit-fault-{}", deployment.account.id), &deployment.env);
+    let access_key = deployment.access_key();
+    let label = format!(
+        "audit {}:{} × {} ({})",
+        row.service, row.operation, row.error, row.times
+    );
+    let request = json!({"kinds": ["training_job"], "respond": true}).to_string();
+    inject(emulator, &access_key, row.service, row.operation, row.error, row.times);
+    let first = deliver_async(&lambda, "audit", &request).unwrap_or_else(|e| panic!("{label}: parked: {e}"));
+    let stopped = answered_calls(emulator, &access_key, "StopTrainingJob", row.operation);
+    clear_faults(emulator, &access_key);
+    assert_eq!(first.body["status"], "complete", "{label}: {}", first.body);
+    let problems = first.body["summary"]["problems"].to_string();
+    let problem = first.body["summary"]["problems_total"] != 0;
+    if problem {
+        assert!(
+            problems.contains(&format!("`{}`", row.operation)),
+            "{label}: the problem names the call: {problems}"
+        );
+    }
+    // The next scheduled run, the faults gone.
+    let before = answered_calls(emulator, &access_key, "StopTrainingJob", "");
+    let second = lambda.invoke("audit", &request);
+    assert_eq!(second.body["status"], "complete", "{label}: {}", second.body);
+    let stopped = stopped + answered_calls(emulator, &access_key, "StopTrainingJob", "") - before;
+    let status = deployment.status(ResourceKind::TrainingJob, "faulty").await;
+    let alerts = deployment.alerts().await;
+    lambda.stop_and_clean();
+    let (about_the_job, summaries): (Vec<&Value>, Vec<&Value>) =
+        alerts.iter().partition(|a| a["resource"]["name"] == "faulty");
+    assert_eq!(summaries.len(), 2, "{label}: one summary per run: {alerts:#?}");
+    assert_eq!(about_the_job.len(), row.alerts, "{label}: {about_the_job:#?}");
+    match row.end {
+        End::Contained | End::Parked => {
+            assert_eq!(stopped, 1, "{label}: stopped once over both runs");
+            assert_eq!(status.as_deref(), Some("Stopping"), "{label}");
+        }
+        End::AlertedNotContained => {
+            assert_eq!(stopped, 0, "{label}");
+            assert_eq!(status.as_deref(), Some("InProgress"), "{label}");
+        }
+    }
+    format!(
+        "| audit | `{}:{}` | {} ×{} | {}{:?}, {} alert(s) about the job |",
+        row.service,
+        row.operation,
+        row.error,
+        row.times,
+        if problem {
+            "a problem in the first run's summary; "
+        } else {
+            ""
+        },
+        row.end,
+        row.alerts
+    )
+}
+
+#[tokio::test]
+async fn every_operation_of_the_audit_survives_every_fault_kind() {
+    use End::{AlertedNotContained, Contained};
+    use Guard::SageMaker;
+    let sweep = smguard_aws::SWEEP_MAX_ATTEMPTS;
+    let emulator = Emulator::shared();
+    let mut table = Vec::new();
+    for row in [
+        row(
+            SageMaker,
+            "sagemaker",
+            "ListTrainingJobs",
+            THROTTLING,
+            sweep,
+            Contained,
+            1,
+        ),
+        row(
+            SageMaker,
+            "sagemaker",
+            "DescribeTrainingJob",
+            THROTTLING,
+            sweep,
+            Contained,
+            1,
+        ),
+        row(
+            SageMaker,
+            "sagemaker",
+            "StopTrainingJob",
+            THROTTLING,
+            ONE_INVOCATION,
+            Contained,
+            1,
+        ),
+        row(
+            SageMaker,
+            "sagemaker",
+            "StopTrainingJob",
+            DENIED,
+            1,
+            AlertedNotContained,
+            1,
+        ),
+        row(SageMaker, "s3", "PutObject", UNAVAILABLE, ONE_INVOCATION, Contained, 1),
+        row(SageMaker, "sns", "Publish", UNAVAILABLE, ONE_INVOCATION, Contained, 1),
+    ] {
+        table.push(audit_case(emulator, row).await);
+    }
+    println!("{}", table.join("\n"));
 }

@@ -718,7 +718,13 @@ impl Audit<'_> {
         if let (true, Some(responder)) = (respond, &self.responder) {
             match responder.respond(&decision, now).await {
                 Ok(response) => {
-                    line.actions = response.actions;
+                    // A duplicate's actions are an earlier run's (its ledger entry), not this
+                    // run's doing: the line says `duplicate` and lists none.
+                    line.actions = if response.duplicate {
+                        Vec::new()
+                    } else {
+                        response.actions
+                    };
                     line.alerted = response.alerted;
                     line.duplicate = response.duplicate;
                 }

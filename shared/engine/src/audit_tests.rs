@@ -500,3 +500,50 @@ async fn the_self_check_reports_smguards_own_inputs_in_the_summary() {
     );
     assert_eq!(summary.resources, ESTATE.len() as u64);
 }
+
+#[tokio::test]
+async fn an_alert_an_audit_could_not_publish_is_published_by_the_next_run() {
+    let world = World::new();
+    // The first run stops, deletes and then cannot publish its first alert.
+    world.notifier.fail_next(PortError::Unavailable {
+        operation: "Publish".into(),
+        message: "Service is unavailable".into(),
+    });
+    let first = complete(
+        world
+            .audit(Some(Mode::Enforce))
+            .start(request("run-1", true), &TestClock::unlimited(), &Unobserved)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(world.sagemaker.changes().len(), 3);
+    assert_eq!(world.notifier.alerts().len(), 2, "one of three alerts failed");
+    assert_eq!(first.problems_total, 1, "{:?}", first.problems);
+    // The next run finds that resource contained (nothing left to do) and owes its alert.
+    complete(
+        world
+            .audit(Some(Mode::Enforce))
+            .start(request("run-2", true), &TestClock::unlimited(), &Unobserved)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(world.sagemaker.changes().len(), 3, "nothing acted on twice");
+    let alerts = world.notifier.alerts();
+    assert_eq!(alerts.len(), 3, "the owed alert, once: {alerts:#?}");
+    let owed = alerts.last().unwrap();
+    assert!(
+        owed.actions
+            .iter()
+            .any(|a| a.result == crate::alert::ActionResult::Done && a.action != Action::Alert),
+        "it says what the first run did: {owed:#?}"
+    );
+    // And a third run owes nothing.
+    complete(
+        world
+            .audit(Some(Mode::Enforce))
+            .start(request("run-3", true), &TestClock::unlimited(), &Unobserved)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(world.notifier.alerts().len(), 3);
+}

@@ -18,7 +18,7 @@ use std::time::Duration;
 use serde::Serialize;
 use smguard_policy::integrity::{GuardPart, PartState, restored_selectors};
 use smguard_policy::model::Lifecycle;
-use smguard_policy::{Action, AlertChannel, Decision, PolicyConfig, ResourceRef, S3Write, Trigger, Verb};
+use smguard_policy::{Action, AlertChannel, Decision, Outcome, PolicyConfig, ResourceRef, S3Write, Trigger, Verb};
 
 use crate::alert::{ActionResult, ActionTaken, Alert, AlertFinding, AlertObject, AlertPart, AlertResource};
 use crate::ports::{
@@ -116,8 +116,12 @@ impl Responder<'_> {
     /// Responds to `decision`; `now` is the current Unix time in seconds.
     pub async fn respond(&self, decision: &Decision, now: u64) -> Result<Response, GuardError> {
         // Nothing to carry out and nothing to say (compliant, ignored, or a state change of a
-        // resource already being contained): no need to claim anything.
-        if !decision.contains() && !decision.alert_due(false) {
+        // resource already being contained): no need to claim anything. Except in an audit: an
+        // earlier run may have contained this resource and failed to alert, and this run, seeing
+        // it already stopping, plans nothing; only the ledger remembers the alert owed.
+        let may_owe_an_alert =
+            matches!(decision.trigger, Trigger::Audit { .. }) && decision.outcome == Outcome::NonCompliant;
+        if !decision.contains() && !decision.alert_due(false) && !may_owe_an_alert {
             return Ok(Response::default());
         }
         let key = decision.ledger_key();
@@ -149,7 +153,15 @@ impl Responder<'_> {
             },
         };
 
-        let results = self.contain(decision, &mut entry, resumed, now).await;
+        let earlier = if resumed { entry.actions.clone() } else { Vec::new() };
+        let mut results = self.contain(decision, &mut entry, resumed, now).await;
+        // What an earlier attempt did that this plan no longer asks for (the resource is
+        // stopping now because of it) is still this alert's news.
+        for (index, taken) in earlier.into_iter().enumerate() {
+            if !results.iter().any(|r| r.action == taken.action) {
+                results.insert(index.min(results.len()), taken);
+            }
+        }
         let acted = results.iter().any(|taken| taken.result.acted());
         let signature = signature(&results);
         let mut alerted = entry.alerted.contains(&signature);

@@ -1,6 +1,7 @@
 use super::*;
 use crate::config::Settings;
 use crate::model::{NetworkAttachment, Observed, Origin, Resource, Scope, Setting, SourceKind, Status};
+use crate::rules::{Finding, Severity};
 
 fn resource(kind: ResourceKind, status: Option<&str>) -> Resource {
     let origin = Origin {
@@ -228,4 +229,149 @@ fn ledger_keys_separate_accounts_and_regions_and_key_job_state_changes_by_status
         &PolicyConfig::default(),
     );
     assert_eq!(call.ledger_key(), None, "an event without an ID cannot be deduplicated");
+}
+
+#[test]
+fn outcomes_and_actions_print_as_their_wire_names() {
+    let names: Vec<&str> = [
+        Outcome::Compliant,
+        Outcome::NonCompliant,
+        Outcome::Ignored,
+        Outcome::Unevaluable,
+    ]
+    .into_iter()
+    .map(Outcome::as_str)
+    .collect();
+    assert_eq!(names, ["compliant", "non_compliant", "ignored", "unevaluable"]);
+    assert_eq!(Action::Alert.to_string(), "alert");
+    assert_eq!(Action::Stop(ResourceKind::TrainingJob).to_string(), "stop_training_job");
+}
+
+const STATE_CHANGE: &str = r#"{"version":"0","id":"e-1","detail-type":"SageMaker Training Job State Change","source":"aws.sagemaker",
+    "account":"111122223333","region":"us-gov-west-1","resources":[],
+    "detail":{"TrainingJobName":"t","TrainingJobStatus":"InProgress"}}"#;
+
+#[test]
+fn the_trigger_is_typed_by_the_events_detail_type() {
+    let config = PolicyConfig::default();
+    let change = assess(STATE_CHANGE, &config);
+    assert_eq!(
+        change.trigger,
+        Trigger::StateChange {
+            event_id: Some("e-1".into())
+        }
+    );
+    let other = STATE_CHANGE.replace("SageMaker Training Job State Change", "Object Created");
+    assert!(matches!(assess(&other, &config).trigger, Trigger::Event { .. }));
+    let call = include_str!("../../../events/cloudtrail/sagemaker/create-model.compliant.json");
+    assert!(matches!(assess(call, &config).trigger, Trigger::ApiCall { .. }));
+}
+
+#[test]
+fn an_event_id_is_the_events_unless_empty_and_an_audit_has_none() {
+    let id = |event_id: Option<&str>| Trigger::ApiCall {
+        event_id: event_id.map(str::to_owned),
+    };
+    assert_eq!(id(Some("e-1")).event_id(), Some("e-1"));
+    assert_eq!(id(Some("")).event_id(), None);
+    assert_eq!(id(None).event_id(), None);
+    assert_eq!(
+        Trigger::StateChange {
+            event_id: Some("e-2".into())
+        }
+        .event_id(),
+        Some("e-2")
+    );
+    assert_eq!(Trigger::Audit { run_id: "r".into() }.event_id(), None);
+}
+
+#[test]
+fn only_an_event_that_leaves_a_needed_field_unknown_and_decides_nothing_is_described() {
+    let config = PolicyConfig::default();
+    // A state change carries none of a job's settings: described.
+    let change = assess(STATE_CHANGE, &config);
+    assert!(!change.evaluation.undetermined.is_empty());
+    assert!(change.needs_describe());
+    // The same fields unknown in a `Describe*` answer: never described again.
+    let mut described = change.clone();
+    if let Some(resource) = described.resource.as_mut() {
+        resource.origin.source = SourceKind::Describe;
+    }
+    assert!(!described.needs_describe());
+    // A compliant call leaves nothing unknown: nothing to describe.
+    let call = assess(
+        include_str!("../../../events/cloudtrail/sagemaker/create-model.compliant.json"),
+        &config,
+    );
+    assert!(call.evaluation.undetermined.is_empty() && !call.needs_describe());
+    // An enforced finding already decides the containment, whatever else is unknown.
+    let mut decided = change.clone();
+    decided.evaluation.findings.push(Finding {
+        rule: RuleId::VpcRequired,
+        severity: Severity::High,
+        mode: ControlMode::Enforce,
+        field: "VpcConfig".into(),
+        reason: "absent".into(),
+        remediation: "",
+    });
+    assert!(!decided.needs_describe());
+    // Nothing at all (an event about no resource).
+    let mut none = change;
+    none.resource = None;
+    assert!(!none.needs_describe());
+}
+
+#[test]
+fn an_alert_about_the_alert_topic_goes_to_the_second_channel() {
+    use crate::integrity::{GuardPart, PartState, RuleState, TopicState};
+    let mut decision = assess(STATE_CHANGE, &PolicyConfig::default());
+    assert_eq!(decision.alert_channel(), AlertChannel::Primary, "no part");
+    let part = |state| GuardPart {
+        arn: "arn:aws-us-gov:sns:us-gov-west-1:111122223333:smguard-alerts".into(),
+        call: None,
+        state,
+        location: crate::model::Location::default(),
+        caller: None,
+    };
+    decision.part = Some(part(PartState::Topic(TopicState::default())));
+    assert_eq!(decision.alert_channel(), AlertChannel::Fallback);
+    decision.part = Some(part(PartState::Rule(RuleState::default())));
+    assert_eq!(decision.alert_channel(), AlertChannel::Primary);
+}
+
+#[test]
+fn an_action_names_the_kind_it_acts_on() {
+    assert_eq!(
+        Action::Stop(ResourceKind::TrainingJob).kind(),
+        Some(ResourceKind::TrainingJob)
+    );
+    assert_eq!(
+        Action::StopWhenReady(ResourceKind::NotebookInstance).kind(),
+        Some(ResourceKind::NotebookInstance)
+    );
+    assert_eq!(Action::Delete(ResourceKind::Model).kind(), Some(ResourceKind::Model));
+    assert_eq!(Action::Alert.kind(), None);
+    assert_eq!(Action::QuarantineObject.kind(), None);
+}
+
+#[test]
+fn a_described_resource_says_why_only_when_it_cannot_be_decided() {
+    let config = PolicyConfig::default();
+    let event = assess(STATE_CHANGE, &config).event;
+    let trigger = Trigger::Audit { run_id: "r".into() };
+    let decided = Decision::described(
+        trigger.clone(),
+        event.clone(),
+        resource(ResourceKind::Model, None),
+        &config,
+    );
+    assert_eq!((decided.outcome, decided.reason), (Outcome::Compliant, None));
+    let mut unknown = resource(ResourceKind::Model, None);
+    unknown.networks = vec![Setting::new("VpcConfig", Observed::Unknown)];
+    let undecided = Decision::described(trigger, event, unknown, &config);
+    assert_eq!(undecided.outcome, Outcome::Unevaluable);
+    assert_eq!(
+        undecided.reason.as_deref(),
+        Some("the resource's answer lacks fields a rule needs")
+    );
 }

@@ -378,6 +378,16 @@ mod tests {
     }
 
     #[test]
+    fn with_the_location_unknown_bare_names_are_compared_by_name() {
+        let nowhere = Location::default();
+        assert!(key(KEY_ID).approves(KEY_ID, &nowhere));
+        assert!(!key(KEY_ID).approves("0000abcd-12ab-34cd-56ef-1234567890ab", &nowhere));
+        let alias_arn = key("arn:aws-us-gov:kms:us-gov-west-1:111122223333:alias/ml-platform");
+        assert!(alias_arn.approves("alias/ml-platform", &nowhere));
+        assert!(!alias_arn.approves("alias/ml-platform-2", &nowhere));
+    }
+
+    #[test]
     fn recognises_aws_managed_aliases() {
         assert!(KmsKeyRef::names_aws_managed_key("alias/aws/sagemaker"));
         assert!(!KmsKeyRef::names_aws_managed_key("garbage text"));

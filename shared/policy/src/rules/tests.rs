@@ -300,3 +300,48 @@ fn what_a_rule_applies_to_is_what_it_checks() {
     );
     assert!(RuleId::UploadLocationApproved.definition().applies_to().is_empty());
 }
+
+#[test]
+fn rules_severities_and_modes_print_as_their_wire_names() {
+    assert_eq!(RuleId::VpcRequired.to_string(), "network.vpc-required");
+    assert_eq!(RuleId::GuardIntegrity.to_string(), "guard.integrity");
+    let severities: Vec<&str> = [Severity::Low, Severity::Medium, Severity::High, Severity::Critical]
+        .into_iter()
+        .map(Severity::as_str)
+        .collect();
+    assert_eq!(severities, ["low", "medium", "high", "critical"]);
+    let modes: Vec<&str> = [ControlMode::Enforce, ControlMode::Report, ControlMode::Off]
+        .into_iter()
+        .map(ControlMode::as_str)
+        .collect();
+    assert_eq!(modes, ["enforce", "report", "off"]);
+}
+
+#[test]
+fn a_write_outside_is_high_in_an_own_bucket_and_critical_in_anothers() {
+    let settings = Settings::parse_env_file(include_str!("../../../../events/fixtures.env"), "fixtures.env").unwrap();
+    let config = PolicyConfig::from_settings(&settings).unwrap();
+    let severity = |event: &str| {
+        let decision = crate::assess(event, &config);
+        let write = decision.write.expect("an S3 write");
+        let evaluation = evaluate_write(&write, &config);
+        assert_eq!(
+            evaluation.failed_rules(),
+            vec![RuleId::UploadLocationApproved],
+            "{event}"
+        );
+        evaluation.findings.iter().map(|f| f.severity).max().unwrap()
+    };
+    assert_eq!(
+        severity(include_str!(
+            "../../../../events/cloudtrail/s3/put-object.own-other-bucket.json"
+        )),
+        Severity::High
+    );
+    assert_eq!(
+        severity(include_str!(
+            "../../../../events/cloudtrail/s3/put-object.foreign-bucket.json"
+        )),
+        Severity::Critical
+    );
+}
