@@ -9,7 +9,13 @@ use smguard_policy::{Decision, PolicyConfig, Settings};
 
 /// `events/` in this checkout.
 pub fn events_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("events")
+    // The crate including this file is `tests/` or (for the policy crate's own fixture test)
+    // `shared/policy/`: `events/` is beside the nearest ancestor that holds it.
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|dir| dir.join("events"))
+        .find(|events| events.join("cases.toml").is_file())
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("events"))
 }
 
 #[derive(Debug, Deserialize)]

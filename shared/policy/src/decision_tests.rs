@@ -375,3 +375,26 @@ fn a_described_resource_says_why_only_when_it_cannot_be_decided() {
         Some("the resource's answer lacks fields a rule needs")
     );
 }
+
+#[test]
+fn a_call_alerts_on_every_finding_a_backstop_only_when_smguard_acted() {
+    let config = PolicyConfig::default();
+    let call = assess(
+        include_str!("../../../events/cloudtrail/sagemaker/create-training-job.no-vpc-no-keys.json"),
+        &config,
+    );
+    assert_eq!(call.outcome, Outcome::NonCompliant);
+    assert!(call.contains(), "{:?}", call.response);
+    assert!(call.alert_due(false) && call.alert_due(true));
+    let mut change = assess(STATE_CHANGE, &config);
+    change.outcome = Outcome::NonCompliant;
+    assert!(!change.alert_due(false) && change.alert_due(true));
+    change.outcome = Outcome::Unevaluable;
+    assert!(change.alert_due(false), "unevaluable always alerts");
+    change.outcome = Outcome::Compliant;
+    assert!(!change.alert_due(true));
+    change.response = vec![Action::Alert];
+    assert!(!change.contains(), "an alert alone contains nothing");
+    change.response = vec![];
+    assert!(!change.contains());
+}

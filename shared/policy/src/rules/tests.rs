@@ -345,3 +345,12 @@ fn a_write_outside_is_high_in_an_own_bucket_and_critical_in_anothers() {
         Severity::Critical
     );
 }
+
+#[test]
+fn a_rule_definition_debugs_as_its_id() {
+    let debugged = format!("{:?}", RuleId::VpcRequired.definition());
+    assert!(
+        debugged.starts_with("RuleDefinition") && debugged.contains("VpcRequired"),
+        "{debugged}"
+    );
+}
