@@ -354,3 +354,29 @@ fn a_rule_definition_debugs_as_its_id() {
         "{debugged}"
     );
 }
+
+#[test]
+fn smguards_function_passes_integrity_only_when_it_exists_unthrottled_and_unchanged() {
+    use crate::integrity::{FunctionState, GuardPart, PartState};
+    let config = PolicyConfig::default();
+    let passes = |state: FunctionState| {
+        let part = GuardPart {
+            arn: "arn:aws-us-gov:lambda:us-gov-west-1:111122223333:function:smguard-sagemaker-guard".into(),
+            call: None,
+            state: PartState::Function(state),
+            location: crate::model::Location::default(),
+            caller: None,
+        };
+        evaluate_part(&part, &config).passed.contains(&RuleId::GuardIntegrity)
+    };
+    assert!(passes(FunctionState {
+        exists: Some(true),
+        ..FunctionState::default()
+    }));
+    assert!(!passes(FunctionState::default()), "existence unknown");
+    assert!(!passes(FunctionState {
+        exists: Some(true),
+        replaced: Some("code"),
+        ..FunctionState::default()
+    }));
+}
