@@ -1,8 +1,8 @@
 //! Every row of `events/cases.toml` through the policy crate alone: the outcome, failed and
-//! undetermined rules and response of every fixture event. `tests/fixtures.rs` runs the same
-//! table (and checks every fixture has a row); this copy is the policy crate's own, so that its
-//! tests notice a wrong decision, a wrong trail-guard plan or a wrong reader without the rest of
-//! the workspace (what `make mutants` runs against each mutant).
+//! undetermined rules and response of every fixture event. Here, in the policy crate's own tests,
+//! so that they notice a wrong decision, a wrong trail-guard plan or a wrong reader without the
+//! rest of the workspace (what `make mutants` runs against each mutant). `tests/fixtures.rs`
+//! checks that every fixture has a row and every row a fixture.
 
 #![allow(
     clippy::panic,
