@@ -131,6 +131,18 @@ impl World {
     }
 }
 
+impl World {
+    /// A complete `respond: true` run in enforce mode, with all the time it needs.
+    async fn responding_run(&self, run_id: &str) -> Summary {
+        complete(
+            self.audit(Some(Mode::Enforce))
+                .start(request(run_id, true), &TestClock::unlimited(), &Unobserved)
+                .await
+                .unwrap(),
+        )
+    }
+}
+
 fn request(run_id: &str, respond: bool) -> AuditRequest {
     AuditRequest {
         run_id: run_id.to_owned(),
@@ -218,13 +230,7 @@ async fn a_report_only_audit_lists_every_resource_once_and_changes_nothing() {
 #[tokio::test]
 async fn a_responding_audit_contains_what_the_guard_would_and_a_second_run_changes_nothing() {
     let world = World::new();
-    let summary = complete(
-        world
-            .audit(Some(Mode::Enforce))
-            .start(request("run-1", true), &TestClock::unlimited(), &Unobserved)
-            .await
-            .unwrap(),
-    );
+    let summary = world.responding_run("run-1").await;
     let changes = world.sagemaker.changes();
     // The open training job and notebook are stopped, the open model deleted; the domain is
     // only alerted (in the summary), compliant resources are left alone.
@@ -237,13 +243,7 @@ async fn a_responding_audit_contains_what_the_guard_would_and_a_second_run_chang
     assert_eq!(world.notifier.alerts().len(), 3, "one alert per resource acted on");
     assert_eq!(summary.actions.values().sum::<u64>(), 3, "{:?}", summary.actions);
 
-    let again = complete(
-        world
-            .audit(Some(Mode::Enforce))
-            .start(request("run-2", true), &TestClock::unlimited(), &Unobserved)
-            .await
-            .unwrap(),
-    );
+    let again = world.responding_run("run-2").await;
     assert_eq!(world.sagemaker.changes().len(), 3, "nothing acted on twice");
     assert_eq!(world.notifier.alerts().len(), 3, "no new alert");
     assert!(
@@ -509,24 +509,12 @@ async fn an_alert_an_audit_could_not_publish_is_published_by_the_next_run() {
         operation: "Publish".into(),
         message: "Service is unavailable".into(),
     });
-    let first = complete(
-        world
-            .audit(Some(Mode::Enforce))
-            .start(request("run-1", true), &TestClock::unlimited(), &Unobserved)
-            .await
-            .unwrap(),
-    );
+    let first = world.responding_run("run-1").await;
     assert_eq!(world.sagemaker.changes().len(), 3);
     assert_eq!(world.notifier.alerts().len(), 2, "one of three alerts failed");
     assert_eq!(first.problems_total, 1, "{:?}", first.problems);
     // The next run finds that resource contained (nothing left to do) and owes its alert.
-    complete(
-        world
-            .audit(Some(Mode::Enforce))
-            .start(request("run-2", true), &TestClock::unlimited(), &Unobserved)
-            .await
-            .unwrap(),
-    );
+    world.responding_run("run-2").await;
     assert_eq!(world.sagemaker.changes().len(), 3, "nothing acted on twice");
     let alerts = world.notifier.alerts();
     assert_eq!(alerts.len(), 3, "the owed alert, once: {alerts:#?}");
@@ -538,12 +526,6 @@ async fn an_alert_an_audit_could_not_publish_is_published_by_the_next_run() {
         "it says what the first run did: {owed:#?}"
     );
     // And a third run owes nothing.
-    complete(
-        world
-            .audit(Some(Mode::Enforce))
-            .start(request("run-3", true), &TestClock::unlimited(), &Unobserved)
-            .await
-            .unwrap(),
-    );
+    world.responding_run("run-3").await;
     assert_eq!(world.notifier.alerts().len(), 3);
 }
