@@ -223,6 +223,15 @@ fn ledger_keys_separate_accounts_and_regions_and_key_job_state_changes_by_status
     assert_ne!(a, key(&state_change("999988887777", "us-gov-west-1", "InProgress")));
     assert_ne!(a, key(&state_change("111122223333", "us-gov-east-1", "InProgress")));
     assert_ne!(a, key(&state_change("111122223333", "us-gov-west-1", "Stopping")));
+    // A notebook runs again after it is stopped: its state changes are keyed by event, not status.
+    let notebook = include_str!("../../../events/native/notebook-instance.in-service.direct-internet.json");
+    let id = serde_json::from_str::<serde_json::Value>(notebook).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let notebook_key = key(notebook);
+    assert!(notebook_key.contains(&id), "{notebook_key}");
+    assert!(!notebook_key.starts_with("state-change/"), "{notebook_key}");
     let no_id = state_change("111122223333", "us-gov-west-1", "x").replace(r#""id":"111122223333us-gov-west-1x","#, "");
     let call = assess(
         &no_id.replace("SageMaker Training Job State Change", "AWS API Call via CloudTrail"),
@@ -397,4 +406,35 @@ fn a_call_alerts_on_every_finding_a_backstop_only_when_smguard_acted() {
     assert!(!change.contains(), "an alert alone contains nothing");
     change.response = vec![];
     assert!(!change.contains());
+}
+
+#[test]
+fn a_trail_call_says_why_only_when_it_names_the_key_by_alias() {
+    let settings = Settings::parse_env_file(include_str!("../../../events/fixtures.env"), "fixtures.env").unwrap();
+    let config = PolicyConfig::from_settings(&settings).unwrap();
+    let alias = assess(
+        include_str!("../../../events/cloudtrail/cloudtrail/update-trail.kms-alias.json"),
+        &config,
+    );
+    assert_eq!(alias.outcome, Outcome::Unevaluable);
+    assert!(
+        alias.reason.as_deref().is_some_and(|r| r.contains("alias")),
+        "{:?}",
+        alias.reason
+    );
+    for (raw, outcome) in [
+        (
+            include_str!("../../../events/cloudtrail/cloudtrail/update-trail.other-bucket-key-removed.json"),
+            Outcome::NonCompliant,
+        ),
+        (
+            include_str!("../../../events/cloudtrail/cloudtrail/start-logging.json"),
+            Outcome::Compliant,
+        ),
+    ] {
+        let decision = assess(raw, &config);
+        assert!(decision.part.is_some(), "{raw}");
+        assert_eq!(decision.outcome, outcome, "{raw}");
+        assert_eq!(decision.reason, None, "{raw}");
+    }
 }

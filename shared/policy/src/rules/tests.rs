@@ -380,3 +380,33 @@ fn smguards_function_passes_integrity_only_when_it_exists_unthrottled_and_unchan
         ..FunctionState::default()
     }));
 }
+
+#[test]
+fn a_write_outside_names_every_approved_location() {
+    let settings = Settings::parse_env_file(include_str!("../../../../events/fixtures.env"), "fixtures.env").unwrap();
+    let config = PolicyConfig::from_settings(&settings).unwrap();
+    let approved = [
+        "`s3://ml-platform-model-output-111122223333/`",
+        "`s3://ml-platform-shared-111122223333/output/`",
+    ];
+    let upload = crate::assess(
+        include_str!("../../../../events/cloudtrail/s3/put-object.own-other-bucket.json"),
+        &config,
+    );
+    let upload = evaluate_write(&upload.write.expect("an S3 write"), &config);
+    let mut job = resource(ResourceKind::TrainingJob);
+    job.s3_outputs.push(crate::model::S3Output {
+        field: "OutputDataConfig.S3OutputPath".into(),
+        uri: Observed::Explicit("s3://elsewhere-444455556666/out".into()),
+    });
+    let output = evaluate(&job, &config);
+    for reason in reasons(&upload, RuleId::UploadLocationApproved)
+        .into_iter()
+        .chain(reasons(&output, RuleId::OutputLocationApproved))
+    {
+        let listed = approved.join(", ");
+        assert!(reason.contains(&format!("({listed})")), "{reason}");
+    }
+    assert_eq!(reasons(&output, RuleId::OutputLocationApproved).len(), 1);
+    assert_eq!(reasons(&upload, RuleId::UploadLocationApproved).len(), 1);
+}
