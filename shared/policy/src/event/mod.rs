@@ -387,12 +387,20 @@ fn locate(resource: &mut Resource, info: &EventInfo) {
             &resource.location.account,
         )
     {
-        // Domains are addressed by ID in their ARN; without one, leave the ARN unknown.
-        let arn_name = match resource.kind {
-            crate::model::ResourceKind::Domain => resource.id.clone(),
-            _ => Some(resource.name.clone()),
-        };
-        resource.arn = arn_name.map(|name| crate::arn::sagemaker_arn(partition, region, account, resource.kind, &name));
+        // The ARN's path holds the domain's ID where the kind has one (`domain/<id>`,
+        // `user-profile/<id>/<name>`); without the ID, leave the ARN unknown.
+        let path: Option<Vec<String>> = resource
+            .kind
+            .entry()
+            .arn_names
+            .iter()
+            .map(|member| match *member {
+                "domainId" => resource.id.clone(),
+                _ => Some(resource.name.clone()),
+            })
+            .collect();
+        resource.arn =
+            path.map(|path| crate::arn::sagemaker_arn(partition, region, account, resource.kind, &path.join("/")));
     }
 }
 

@@ -59,9 +59,8 @@ pub trait ResourceSpec: for<'de> Deserialize<'de> + Default {
     /// The camelCase name of the field that names the resource.
     const NAME_FIELD: &'static str;
     fn name(&self) -> Option<&str>;
-    fn arn(&self) -> Option<&str> {
-        None
-    }
+    /// The ARN, when the source carries one (every kind's API does).
+    fn arn(&self) -> Option<&str>;
     fn id(&self) -> Option<&str> {
         None
     }

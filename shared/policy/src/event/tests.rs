@@ -492,3 +492,429 @@ fn s3_events_are_ignored_unless_a_sagemaker_role_wrote_under_a_configured_policy
         })
     );
 }
+
+#[test]
+fn the_envelope_gives_the_events_id_time_and_place_and_its_resources_the_arn() {
+    let raw = state_change(
+        "SageMaker Notebook Instance State Change",
+        json!({"NotebookInstanceName": "nb", "NotebookInstanceStatus": "InService"}),
+    );
+    let event = normalize(&raw, &config());
+    assert_eq!(event.info.id.as_deref(), Some("eb-2"));
+    assert_eq!(
+        event.info.detail_type.as_deref(),
+        Some("SageMaker Notebook Instance State Change")
+    );
+    assert_eq!(event.info.source.as_deref(), Some("aws.sagemaker"));
+    assert_eq!(event.info.account.as_deref(), Some("111122223333"));
+    assert_eq!(event.info.region.as_deref(), Some("us-gov-west-1"));
+    assert_eq!(
+        event.info.time.as_deref(),
+        Some("1762092592000"),
+        "a number kept as its text"
+    );
+    let Subject::Resource(notebook) = event.subject else {
+        panic!("expected a resource, got {:?}", event.subject);
+    };
+    assert_eq!(
+        notebook.arn.as_deref(),
+        Some("arn:aws-us-gov:sagemaker:us-gov-west-1:111122223333:notebook-instance/nb"),
+        "the detail names no ARN: the envelope's resources do"
+    );
+}
+
+#[test]
+fn a_resource_is_located_by_its_arn_and_by_the_envelope_where_the_arn_is_blank() {
+    let located = |arn: &str| {
+        let raw = state_change(
+            "SageMaker Notebook Instance State Change",
+            json!({"NotebookInstanceName": "nb", "NotebookInstanceStatus": "InService"}),
+        )
+        .replace(
+            "arn:aws-us-gov:sagemaker:us-gov-west-1:111122223333:notebook-instance/nb",
+            arn,
+        );
+        let location = resource(&raw).location;
+        (location.region.unwrap(), location.account.unwrap())
+    };
+    assert_eq!(
+        located("arn:aws-us-gov:sagemaker:us-gov-east-1:444455556666:notebook-instance/nb"),
+        ("us-gov-east-1".to_owned(), "444455556666".to_owned())
+    );
+    assert_eq!(
+        located("arn:aws-us-gov:sagemaker:::notebook-instance/nb"),
+        ("us-gov-west-1".to_owned(), "111122223333".to_owned())
+    );
+}
+
+#[test]
+fn a_domain_without_an_arn_is_addressed_by_its_id() {
+    let created = |response: Value| {
+        resource(&call(
+            "CreateDomain",
+            json!({"domainName": "studio", "authMode": "IAM", "defaultUserSettings": {}}),
+            json!({ "responseElements": response }),
+        ))
+    };
+    assert_eq!(
+        created(json!({"domainId": "d-abc"})).arn.as_deref(),
+        Some("arn:aws-us-gov:sagemaker:us-gov-west-1:111122223333:domain/d-abc")
+    );
+    assert_eq!(created(Value::Null).arn, None, "a domain's name is not in its ARN");
+}
+
+#[test]
+fn an_envelope_is_read_as_one_even_with_a_top_level_event_source() {
+    let mut raw: Value = serde_json::from_str(&state_change(
+        "SageMaker Notebook Instance State Change",
+        json!({"NotebookInstanceName": "nb", "NotebookInstanceStatus": "InService"}),
+    ))
+    .unwrap();
+    raw["eventSource"] = json!("sagemaker.amazonaws.com");
+    let r = resource(&raw.to_string());
+    assert_eq!((r.kind, r.name.as_str()), (ResourceKind::NotebookInstance, "nb"));
+}
+
+#[test]
+fn a_bare_record_that_mentions_detail_type_is_still_read_as_a_record() {
+    let raw = call(
+        "CreateModel",
+        json!({"modelName": "m", "tags": [{"key": "detail-type", "value": "x"}]}),
+        json!({}),
+    );
+    let detail = serde_json::from_str::<Value>(&raw).unwrap()["detail"].to_string();
+    assert!(detail.contains("\"detail-type\""));
+    let event = normalize(&detail, &config());
+    assert_eq!(event.info.detail_type.as_deref(), Some(API_CALL_DETAIL_TYPE));
+    assert_eq!(
+        event.info.time.as_deref(),
+        Some("2026-11-02T14:03:11Z"),
+        "the record's eventTime"
+    );
+    assert!(matches!(event.subject, Subject::Resource(_)), "{:?}", event.subject);
+    let fast = normalize(&detail.replace("detail-type", "kind"), &config());
+    assert_eq!(fast.info.time.as_deref(), Some("2026-11-02T14:03:11Z"));
+}
+
+#[test]
+fn a_malformed_record_keeps_the_envelope_and_says_what_is_wrong() {
+    // As EventBridge writes it: `detail-type` before `detail`, so that the envelope's own pass
+    // reads the record, fails on it, and the loose envelope keeps the envelope's fields.
+    let detail =
+        serde_json::from_str::<Value>(&call("CreateModel", json!({"modelName": "m"}), json!({"eventName": 5})))
+            .unwrap()["detail"]
+            .to_string();
+    let raw = format!(
+        r#"{{"version":"0","id":"eb-1","detail-type":"AWS API Call via CloudTrail","source":"aws.sagemaker","account":"111122223333","time":"2026-11-02T14:03:11Z","region":"us-gov-west-1","resources":[],"detail":{detail}}}"#
+    );
+    let event = normalize(&raw, &config());
+    assert_eq!(event.info.region.as_deref(), Some("us-gov-west-1"));
+    assert_eq!(event.info.time.as_deref(), Some("2026-11-02T14:03:11Z"));
+    assert_eq!(event.info.id.as_deref(), Some("eb-1"));
+    assert_eq!(event.info.account.as_deref(), Some("111122223333"));
+    assert_eq!(event.info.detail_type.as_deref(), Some(API_CALL_DETAIL_TYPE));
+    let Subject::Unevaluable(error) = event.subject else {
+        panic!("expected unevaluable, got {:?}", event.subject);
+    };
+    assert!(
+        error
+            .to_string()
+            .contains("CloudTrail record: invalid type: integer `5`, expected a string"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_record_of_another_json_type_is_named_by_its_type() {
+    for (detail, named) in [
+        (json!([1]), "an array"),
+        (json!("text"), "a string"),
+        (json!(true), "a boolean"),
+        (json!(5), "a number"),
+    ] {
+        let mut raw: Value = serde_json::from_str(&call("CreateModel", json!({}), json!({}))).unwrap();
+        raw["detail"] = detail;
+        let reason = unevaluable(&raw.to_string());
+        assert!(
+            reason.contains(&format!("the CloudTrail record is {named}, not an object")),
+            "{reason}"
+        );
+    }
+    // `null` parameters are absent (CloudTrail logs calls without any so), not truncated ones.
+    let reason = unevaluable(&call("CreateModel", Value::Null, json!({})));
+    assert!(reason.contains("requestParameters"), "{reason}");
+    assert!(!reason.contains("not an object"), "{reason}");
+}
+
+#[test]
+fn the_record_names_the_account_it_was_delivered_to_and_the_callers_agent() {
+    let raw = call(
+        "CreateModel",
+        json!({"modelName": "m"}),
+        json!({"recipientAccountId": "444455556666", "userAgent": "aws-cli/2.15"}),
+    );
+    let event = normalize(&raw, &config());
+    assert_eq!(event.info.account.as_deref(), Some("444455556666"));
+    let principal = event.info.principal.clone().unwrap();
+    assert_eq!(principal.user_agent.as_deref(), Some("aws-cli/2.15"));
+    let Subject::Resource(model) = event.subject else {
+        panic!("expected a resource, got {:?}", event.subject);
+    };
+    assert_eq!(model.created_by.unwrap().user_agent.as_deref(), Some("aws-cli/2.15"));
+    assert_eq!(model.location.account.as_deref(), Some("444455556666"));
+}
+
+#[test]
+fn booleans_logged_as_strings_are_read_in_any_case_and_anything_else_is_an_error() {
+    let isolation = |value: Value| {
+        let raw = call(
+            "CreateTrainingJob",
+            json!({"trainingJobName": "t", "resourceConfig": {"instanceType": "ml.m5.xlarge"},
+                   "outputDataConfig": {}, "enableNetworkIsolation": value}),
+            json!({}),
+        );
+        match normalize(&raw, &config()).subject {
+            Subject::Resource(r) => Ok(r.network_isolation.first().map(|s| s.value.clone())),
+            Subject::Unevaluable(error) => Err(error.to_string()),
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(isolation(json!("FALSE")), Ok(Some(Observed::Explicit(false))));
+    assert_eq!(isolation(json!("false")), Ok(Some(Observed::Explicit(false))));
+    assert_eq!(isolation(json!("True")), Ok(Some(Observed::Explicit(true))));
+    assert_eq!(isolation(json!(false)), Ok(Some(Observed::Explicit(false))));
+    let error = isolation(json!("no")).unwrap_err();
+    assert!(error.contains("expected a boolean, found `no`"), "{error}");
+}
+
+#[test]
+fn a_call_to_a_service_smguard_does_not_read_is_ignored_as_unrelated() {
+    let raw = call(
+        "CreateRole",
+        json!({"roleName": "r"}),
+        json!({"eventSource": "iam.amazonaws.com"}),
+    );
+    assert_eq!(
+        ignored(&raw),
+        IgnoreReason::Unrelated {
+            description: "`CreateRole` from `iam.amazonaws.com`".to_owned()
+        }
+    );
+}
+
+#[test]
+fn a_text_that_only_mentions_event_source_is_not_taken_for_a_record() {
+    let reason = unevaluable(r#"{"note": {"eventSource": "sagemaker.amazonaws.com"}}"#);
+    assert!(reason.contains("neither `detail-type` nor `eventSource`"), "{reason}");
+}
+
+#[test]
+fn a_state_change_without_its_name_names_the_member_as_the_event_spells_it() {
+    let raw = state_change(
+        "SageMaker Notebook Instance State Change",
+        json!({"NotebookInstanceStatus": "InService"}),
+    );
+    let reason = unevaluable(&raw);
+    assert!(reason.contains("`detail.NotebookInstanceName`"), "{reason}");
+}
+
+/// Each kind's `Describe*` members that name it and carry its status word, from the SageMaker API
+/// reference (`None`: the kind has no status). Read as the audit and state changes read them.
+fn describe_members(kind: ResourceKind) -> (&'static str, Option<&'static str>) {
+    match kind {
+        ResourceKind::NotebookInstance => ("NotebookInstanceName", Some("NotebookInstanceStatus")),
+        ResourceKind::NotebookInstanceLifecycleConfig => ("NotebookInstanceLifecycleConfigName", None),
+        ResourceKind::TrainingJob => ("TrainingJobName", Some("TrainingJobStatus")),
+        ResourceKind::ProcessingJob => ("ProcessingJobName", Some("ProcessingJobStatus")),
+        ResourceKind::HyperParameterTuningJob => ("HyperParameterTuningJobName", Some("HyperParameterTuningJobStatus")),
+        ResourceKind::TransformJob => ("TransformJobName", Some("TransformJobStatus")),
+        ResourceKind::Model => ("ModelName", None),
+        ResourceKind::EndpointConfig => ("EndpointConfigName", None),
+        ResourceKind::Endpoint => ("EndpointName", Some("EndpointStatus")),
+        ResourceKind::Domain => ("DomainName", Some("Status")),
+        ResourceKind::UserProfile => ("UserProfileName", Some("Status")),
+        ResourceKind::Space => ("SpaceName", Some("Status")),
+        ResourceKind::CompilationJob => ("CompilationJobName", Some("CompilationJobStatus")),
+        ResourceKind::AutoMlJob => ("AutoMLJobName", Some("AutoMLJobStatus")),
+        ResourceKind::LabelingJob => ("LabelingJobName", Some("LabelingJobStatus")),
+        ResourceKind::Cluster => ("ClusterName", Some("ClusterStatus")),
+        ResourceKind::MonitoringSchedule => ("MonitoringScheduleName", Some("MonitoringScheduleStatus")),
+        ResourceKind::DataQualityJobDefinition
+        | ResourceKind::ModelQualityJobDefinition
+        | ResourceKind::ModelBiasJobDefinition
+        | ResourceKind::ModelExplainabilityJobDefinition => ("JobDefinitionName", None),
+        ResourceKind::OptimizationJob => ("OptimizationJobName", Some("OptimizationJobStatus")),
+        ResourceKind::FeatureGroup => ("FeatureGroupName", Some("FeatureGroupStatus")),
+        ResourceKind::InferenceExperiment => ("Name", Some("Status")),
+        ResourceKind::EdgePackagingJob => ("EdgePackagingJobName", Some("EdgePackagingJobStatus")),
+    }
+}
+
+#[test]
+fn every_kinds_description_gives_its_name_and_status_word() {
+    use crate::event::spec::{Absent, Input};
+    use crate::model::{Origin, SourceKind};
+    for kind in ResourceKind::ALL {
+        let (name_member, status_member) = describe_members(kind);
+        let mut described = serde_json::Map::new();
+        described.insert(name_member.to_owned(), json!("described-one"));
+        described.insert("DomainId".to_owned(), json!("d-abc"));
+        if let Some(status) = status_member {
+            described.insert(status.to_owned(), json!("InService"));
+        }
+        for operation in kind.entry().describe {
+            let origin = Origin {
+                source: SourceKind::Describe,
+                name: operation.name.to_owned(),
+                event_id: None,
+                time: None,
+                modified: None,
+            };
+            let input = Input::Value(spec::camel_case(Value::Object(described.clone())));
+            let read = (operation.read)(input, Absent::Unknown, Scope::Whole, origin)
+                .unwrap_or_else(|error| panic!("{}: {error:?}", operation.name));
+            assert_eq!(
+                (read.kind, read.name.as_str()),
+                (kind, "described-one"),
+                "{}",
+                operation.name
+            );
+            let status = read.status.map(|s| (s.value, s.inferred));
+            assert_eq!(
+                status,
+                status_member.map(|_| ("InService".to_owned(), false)),
+                "{}",
+                operation.name
+            );
+        }
+    }
+}
+
+#[test]
+fn an_endpoint_configuration_depends_on_each_of_its_models_once() {
+    let r = resource(&call(
+        "CreateEndpointConfig",
+        json!({"endpointConfigName": "ec", "productionVariants": [
+            {"variantName": "a", "modelName": "m1", "instanceType": "ml.m5.large"},
+            {"variantName": "b", "modelName": "m1", "instanceType": "ml.m5.large"},
+            {"variantName": "c", "modelName": "m2", "instanceType": "ml.m5.large"}
+        ]}),
+        json!({}),
+    ));
+    let models: Vec<(ResourceKind, &str)> = r.depends_on.iter().map(|d| (d.kind, d.name.as_str())).collect();
+    assert_eq!(models, vec![(ResourceKind::Model, "m1"), (ResourceKind::Model, "m2")]);
+}
+
+#[test]
+fn a_described_domain_without_default_user_settings_leaves_them_unknown() {
+    use crate::event::spec::{Absent, Input};
+    use crate::model::{Origin, SourceKind};
+    let origin = Origin {
+        source: SourceKind::Describe,
+        name: "DescribeDomain".to_owned(),
+        event_id: None,
+        time: None,
+        modified: None,
+    };
+    let described = json!({"DomainName": "studio", "DomainId": "d-abc", "AppNetworkAccessType": "VpcOnly"});
+    let read = ResourceKind::Domain.entry().describe[0].read;
+    let domain = read(
+        Input::Value(spec::camel_case(described)),
+        Absent::Unknown,
+        Scope::Whole,
+        origin,
+    )
+    .unwrap();
+    let fields: Vec<String> = domain
+        .keys
+        .iter()
+        .map(|k| k.field.to_string())
+        .chain(domain.s3_outputs.iter().map(|o| o.field.to_string()))
+        .filter(|f| f.starts_with("DefaultUserSettings."))
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            "DefaultUserSettings.SharingSettings.S3KmsKeyId",
+            "DefaultUserSettings.CanvasAppSettings.WorkspaceSettings.S3KmsKeyId",
+            "DefaultUserSettings.CanvasAppSettings.WorkspaceSettings.S3ArtifactPath",
+        ]
+    );
+    for key in domain
+        .keys
+        .iter()
+        .filter(|k| k.field.starts_with("DefaultUserSettings."))
+    {
+        assert_eq!(key.key, Observed::Unknown, "{}", key.field);
+    }
+}
+
+#[test]
+fn user_profiles_and_spaces_carry_their_domains_id_and_arn_path() {
+    for (call_name, name_member, arn_type) in [
+        ("CreateUserProfile", "userProfileName", "user-profile"),
+        ("CreateSpace", "spaceName", "space"),
+    ] {
+        let r = resource(&call(
+            call_name,
+            json!({"domainId": "d-abc", name_member: "Alice"}),
+            json!({}),
+        ));
+        assert_eq!(
+            (r.name.as_str(), r.id.as_deref()),
+            ("Alice", Some("d-abc")),
+            "{call_name}"
+        );
+        assert_eq!(
+            r.arn.unwrap(),
+            format!("arn:aws-us-gov:sagemaker:us-gov-west-1:111122223333:{arn_type}/d-abc/alice"),
+            "{call_name}: without a response ARN, built as SageMaker builds it"
+        );
+    }
+}
+
+#[test]
+fn a_cluster_read_without_its_groups_has_an_unknown_volume_key_only_when_described() {
+    use crate::event::spec::{Absent, Input};
+    use crate::model::{Origin, SourceKind};
+    let volume_keys = |cluster: Value, absent: Absent| {
+        let origin = Origin {
+            source: SourceKind::Describe,
+            name: "DescribeCluster".to_owned(),
+            event_id: None,
+            time: None,
+            modified: None,
+        };
+        let read = ResourceKind::Cluster.entry().describe[0].read;
+        let r = read(Input::Value(spec::camel_case(cluster)), absent, Scope::Whole, origin).unwrap();
+        r.keys
+            .into_iter()
+            .map(|k| (k.field.to_string(), k.key))
+            .collect::<Vec<_>>()
+    };
+    let wildcard = "InstanceGroups[*].InstanceStorageConfigs[*].EbsVolumeConfig.VolumeKmsKeyId".to_owned();
+    assert_eq!(
+        volume_keys(json!({"ClusterName": "c"}), Absent::Unknown),
+        vec![(wildcard.clone(), Observed::Unknown)],
+        "no groups in what was read: whether a volume is encrypted is not known"
+    );
+    assert!(
+        volume_keys(json!({"ClusterName": "c"}), Absent::Unchanged).is_empty(),
+        "an update that names no groups changes no volume"
+    );
+    let stored = json!({"ClusterName": "c", "InstanceGroups": [{"InstanceGroupName": "g", "InstanceType": "ml.c5.xlarge",
+        "InstanceStorageConfigs": [{"EbsVolumeConfig": {"VolumeSizeInGB": 100, "VolumeKmsKeyId": "k"}}]}]});
+    assert_eq!(
+        volume_keys(stored, Absent::Unknown),
+        vec![(
+            "InstanceGroups[0].InstanceStorageConfigs[0].EbsVolumeConfig.VolumeKmsKeyId".to_owned(),
+            Observed::Explicit(Some("k".to_owned()))
+        )]
+    );
+    let bare =
+        json!({"ClusterName": "c", "InstanceGroups": [{"InstanceGroupName": "g", "InstanceType": "ml.c5.xlarge"}]});
+    assert!(
+        volume_keys(bare, Absent::Unknown).is_empty(),
+        "groups without instance storage have no volume to encrypt"
+    );
+}

@@ -295,6 +295,10 @@ fn what_a_rule_applies_to_is_what_it_checks() {
     let vpc = RuleId::VpcRequired.definition().applies_to();
     assert!(vpc.contains(&ResourceKind::TrainingJob) && vpc.contains(&ResourceKind::NotebookInstance));
     assert!(
+        vpc.contains(&ResourceKind::EndpointConfig),
+        "an inference-component configuration has a VPC setting"
+    );
+    assert!(
         !vpc.contains(&ResourceKind::TransformJob),
         "a transform job has no VPC setting of its own"
     );
@@ -409,4 +413,37 @@ fn a_write_outside_names_every_approved_location() {
     }
     assert_eq!(reasons(&output, RuleId::OutputLocationApproved).len(), 1);
     assert_eq!(reasons(&upload, RuleId::UploadLocationApproved).len(), 1);
+}
+
+#[test]
+fn what_each_rule_applies_to_is_what_the_readme_says() {
+    // The README's rule table is reviewed text (the CLI's tests keep it equal to `smguard rules`);
+    // here it is the expectation for what each kind's readers yield, probes included.
+    let readme = include_str!("../../../../README.md");
+    let rows: std::collections::BTreeMap<&str, &str> = readme
+        .lines()
+        .skip_while(|line| !line.starts_with("| rule | severity | default | fails when | applies to |"))
+        .skip(2)
+        .take_while(|line| line.starts_with("| `"))
+        .filter_map(|line| {
+            let rule = line.strip_prefix("| `")?.split('`').next()?;
+            let applies = line.trim_end_matches('|').trim_end().rsplit(" | ").next()?;
+            Some((rule, applies))
+        })
+        .collect();
+    assert_eq!(rows.len(), RuleId::ALL.len(), "{rows:?}");
+    let mut compared = 0;
+    for definition in catalogue() {
+        let derived: Vec<&str> = definition.applies_to().iter().map(|kind| kind.entry().name).collect();
+        let written = rows
+            .get(definition.id.to_string().as_str())
+            .copied()
+            .unwrap_or("(no row)");
+        // Rules over writes and smguard's parts say what they judge in words.
+        if !derived.is_empty() {
+            assert_eq!(derived.join(", "), written, "{}", definition.id);
+            compared += 1;
+        }
+    }
+    assert!(compared >= 10, "only {compared} rules compared");
 }
