@@ -718,6 +718,28 @@ fn a_state_change_without_its_name_names_the_member_as_the_event_spells_it() {
     assert!(reason.contains("`detail.NotebookInstanceName`"), "{reason}");
 }
 
+/// A `Describe*` answer (PascalCase, as the SDK's JSON gives it) read by `operation`'s reader as
+/// the audit reads it, or with `absent` as another source would.
+fn read_described(
+    operation: &crate::kind::Operation,
+    described: Value,
+    absent: spec::Absent,
+) -> Result<Resource, spec::ReadError> {
+    let origin = crate::model::Origin {
+        source: crate::model::SourceKind::Describe,
+        name: operation.name.to_owned(),
+        event_id: None,
+        time: None,
+        modified: None,
+    };
+    (operation.read)(
+        spec::Input::Value(spec::camel_case(described)),
+        absent,
+        Scope::Whole,
+        origin,
+    )
+}
+
 /// Each kind's `Describe*` members that name it and carry its status word, from the SageMaker API
 /// reference (`None`: the kind has no status). Read as the audit and state changes read them.
 fn describe_members(kind: ResourceKind) -> (&'static str, Option<&'static str>) {
@@ -751,27 +773,24 @@ fn describe_members(kind: ResourceKind) -> (&'static str, Option<&'static str>) 
 }
 
 #[test]
-fn every_kinds_description_gives_its_name_and_status_word() {
-    use crate::event::spec::{Absent, Input};
-    use crate::model::{Origin, SourceKind};
+fn every_kinds_description_gives_its_name_arn_id_and_status_word() {
     for kind in ResourceKind::ALL {
         let (name_member, status_member) = describe_members(kind);
+        // Every description's ARN member is its name member's with `Arn` for `Name`.
+        let arn_member = format!("{}Arn", name_member.strip_suffix("Name").unwrap());
+        let arn = format!(
+            "arn:aws-us-gov:sagemaker:us-gov-east-1:444455556666:{}/described-one",
+            kind.arn_resource_type()
+        );
         let mut described = serde_json::Map::new();
         described.insert(name_member.to_owned(), json!("described-one"));
+        described.insert(arn_member, json!(arn));
         described.insert("DomainId".to_owned(), json!("d-abc"));
         if let Some(status) = status_member {
             described.insert(status.to_owned(), json!("InService"));
         }
         for operation in kind.entry().describe {
-            let origin = Origin {
-                source: SourceKind::Describe,
-                name: operation.name.to_owned(),
-                event_id: None,
-                time: None,
-                modified: None,
-            };
-            let input = Input::Value(spec::camel_case(Value::Object(described.clone())));
-            let read = (operation.read)(input, Absent::Unknown, Scope::Whole, origin)
+            let read = read_described(operation, Value::Object(described.clone()), spec::Absent::Unknown)
                 .unwrap_or_else(|error| panic!("{}: {error:?}", operation.name));
             assert_eq!(
                 (read.kind, read.name.as_str()),
@@ -779,6 +798,18 @@ fn every_kinds_description_gives_its_name_and_status_word() {
                 "{}",
                 operation.name
             );
+            assert_eq!(
+                read.arn.as_deref(),
+                Some(arn.as_str()),
+                "{}: the description's ARN",
+                operation.name
+            );
+            // Only the kinds addressed through their domain keep its ID.
+            let by_domain = matches!(
+                kind,
+                ResourceKind::Domain | ResourceKind::UserProfile | ResourceKind::Space
+            );
+            assert_eq!(read.id.as_deref(), by_domain.then_some("d-abc"), "{}", operation.name);
             let status = read.status.map(|s| (s.value, s.inferred));
             assert_eq!(
                 status,
@@ -807,22 +838,11 @@ fn an_endpoint_configuration_depends_on_each_of_its_models_once() {
 
 #[test]
 fn a_described_domain_without_default_user_settings_leaves_them_unknown() {
-    use crate::event::spec::{Absent, Input};
-    use crate::model::{Origin, SourceKind};
-    let origin = Origin {
-        source: SourceKind::Describe,
-        name: "DescribeDomain".to_owned(),
-        event_id: None,
-        time: None,
-        modified: None,
-    };
     let described = json!({"DomainName": "studio", "DomainId": "d-abc", "AppNetworkAccessType": "VpcOnly"});
-    let read = ResourceKind::Domain.entry().describe[0].read;
-    let domain = read(
-        Input::Value(spec::camel_case(described)),
-        Absent::Unknown,
-        Scope::Whole,
-        origin,
+    let domain = read_described(
+        &ResourceKind::Domain.entry().describe[0],
+        described,
+        spec::Absent::Unknown,
     )
     .unwrap();
     let fields: Vec<String> = domain
@@ -875,18 +895,9 @@ fn user_profiles_and_spaces_carry_their_domains_id_and_arn_path() {
 
 #[test]
 fn a_cluster_read_without_its_groups_has_an_unknown_volume_key_only_when_described() {
-    use crate::event::spec::{Absent, Input};
-    use crate::model::{Origin, SourceKind};
+    use crate::event::spec::Absent;
     let volume_keys = |cluster: Value, absent: Absent| {
-        let origin = Origin {
-            source: SourceKind::Describe,
-            name: "DescribeCluster".to_owned(),
-            event_id: None,
-            time: None,
-            modified: None,
-        };
-        let read = ResourceKind::Cluster.entry().describe[0].read;
-        let r = read(Input::Value(spec::camel_case(cluster)), absent, Scope::Whole, origin).unwrap();
+        let r = read_described(&ResourceKind::Cluster.entry().describe[0], cluster, absent).unwrap();
         r.keys
             .into_iter()
             .map(|k| (k.field.to_string(), k.key))
@@ -917,4 +928,153 @@ fn a_cluster_read_without_its_groups_has_an_unknown_volume_key_only_when_describ
         volume_keys(bare, Absent::Unknown).is_empty(),
         "groups without instance storage have no volume to encrypt"
     );
+}
+
+#[test]
+fn a_copys_owner_is_the_destination_buckets_whatever_the_order_of_the_records_resources() {
+    let mut event: Value = serde_json::from_str(include_str!(
+        "../../../../events/cloudtrail/s3/copy-object.to-foreign-bucket.json"
+    ))
+    .unwrap();
+    event["detail"]["resources"].as_array_mut().unwrap().reverse();
+    let write = write_of(&event.to_string());
+    assert_eq!(write.bucket, "personal-scratch-999988887777");
+    assert_eq!(write.bucket_owner.as_deref(), Some("999988887777"));
+}
+
+#[test]
+fn an_unversioned_write_has_no_version() {
+    for logged in ["null", ""] {
+        let mut event: Value = serde_json::from_str(include_str!(
+            "../../../../events/cloudtrail/s3/put-object.own-other-bucket.json"
+        ))
+        .unwrap();
+        event["detail"]["responseElements"]["x-amz-version-id"] = json!(logged);
+        assert_eq!(write_of(&event.to_string()).version_id, None, "`{logged}`");
+    }
+}
+
+/// A call on one of smguard's parts or the protected trail, read with the fixtures' settings.
+fn guard_call(source: &str, name: &str, parameters: Value) -> Subject {
+    let record = json!({
+        "eventVersion": "1.11", "eventSource": source, "eventName": name, "awsRegion": "us-gov-west-1",
+        "eventTime": "2026-11-02T14:03:11Z", "recipientAccountId": "111122223333", "eventID": "ct-9",
+        "eventType": "AwsApiCall",
+        "userIdentity": {"type": "IAMUser", "arn": "arn:aws-us-gov:iam::111122223333:user/mallory", "accountId": "111122223333"},
+        "requestParameters": parameters, "responseElements": null
+    });
+    normalize(&record.to_string(), &data_config()).subject
+}
+
+fn part_state(source: &str, name: &str, parameters: Value) -> crate::integrity::PartState {
+    match guard_call(source, name, parameters) {
+        Subject::GuardChange(part) => part.state,
+        other => panic!("{name}: not a guard change: {other:?}"),
+    }
+}
+
+fn guard_call_error(source: &str, name: &str, parameters: Value) -> String {
+    match guard_call(source, name, parameters) {
+        Subject::Unevaluable(error) => error.to_string(),
+        other => panic!("{name}: not unevaluable: {other:?}"),
+    }
+}
+
+#[test]
+fn each_guarded_call_says_what_it_changed() {
+    use crate::integrity::{FunctionState, KeyState, PartState, RuleState, TrailState};
+    let trail = "ml-platform-trail";
+    let key = "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/6a1e2d3c-4b5a-4f6e-8d7c-1b2a3c4d5e6f";
+    let function = "smguard-sagemaker-guard";
+    let rule = "smguard-sagemaker-calls";
+    assert_eq!(
+        part_state("cloudtrail.amazonaws.com", "StartLogging", json!({"name": trail})),
+        PartState::Trail(TrailState {
+            logging: Some(true),
+            ..TrailState::default()
+        })
+    );
+    assert_eq!(
+        part_state("events.amazonaws.com", "DeleteRule", json!({"name": rule})),
+        PartState::Rule(RuleState {
+            exists: Some(false),
+            ..RuleState::default()
+        })
+    );
+    assert_eq!(
+        part_state(
+            "events.amazonaws.com",
+            "RemoveTargets",
+            json!({"rule": rule, "ids": ["guard"]})
+        ),
+        PartState::Rule(RuleState {
+            targets_removed: vec!["guard".to_owned()],
+            ..RuleState::default()
+        })
+    );
+    assert_eq!(
+        part_state(
+            "lambda.amazonaws.com",
+            "UpdateFunctionCode20150331v2",
+            json!({"functionName": function})
+        ),
+        PartState::Function(FunctionState {
+            replaced: Some("code"),
+            ..FunctionState::default()
+        })
+    );
+    assert_eq!(
+        part_state("kms.amazonaws.com", "EnableKey", json!({"keyId": key})),
+        PartState::Key(KeyState {
+            enabled: Some(true),
+            ..KeyState::default()
+        })
+    );
+}
+
+#[test]
+fn a_guarded_call_naming_another_services_arn_is_unevaluable() {
+    let error = guard_call_error(
+        "kms.amazonaws.com",
+        "DisableKey",
+        json!({"keyId": "arn:aws-us-gov:kms:us-gov-west-1:111122223333:alias/smguard"}),
+    );
+    assert!(error.contains("is not the ARN of a kms `key/` resource"), "{error}");
+    let error = guard_call_error(
+        "cloudtrail.amazonaws.com",
+        "StopLogging",
+        json!({"name": "arn:aws-us-gov:s3:::trail/ml-platform-trail"}),
+    );
+    assert!(
+        error.contains("is not the ARN of a cloudtrail `trail/` resource"),
+        "{error}"
+    );
+    let error = guard_call_error(
+        "lambda.amazonaws.com",
+        "DeleteFunction20150331",
+        json!({"functionName": "arn:aws-us-gov:sqs:us-gov-west-1:111122223333:function:smguard-sagemaker-guard"}),
+    );
+    assert!(error.contains("is not a Lambda function ARN"), "{error}");
+    let error = guard_call_error(
+        "sns.amazonaws.com",
+        "Unsubscribe",
+        json!({"subscriptionArn": "arn:aws-us-gov:sqs:us-gov-west-1:111122223333:smguard-alerts:7f1e"}),
+    );
+    assert!(error.contains("is not an SNS subscription ARN"), "{error}");
+}
+
+#[test]
+fn a_call_on_a_guarded_service_that_smguard_does_not_judge_is_unrelated() {
+    for (source, name) in [
+        ("sns.amazonaws.com", "CreateTopic"),
+        ("cloudtrail.amazonaws.com", "CreateTrail"),
+        ("kms.amazonaws.com", "Decrypt"),
+    ] {
+        assert_eq!(
+            guard_call(source, name, json!({"name": "x"})),
+            Subject::Ignored(IgnoreReason::Unrelated {
+                description: format!("`{name}` from `{source}`")
+            })
+        );
+    }
 }
