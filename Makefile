@@ -101,7 +101,7 @@ fuzz-smoke:
 	  echo "fuzz-smoke: NOT RUN: no nightly toolchain (rustup toolchain install nightly)"; \
 	fi
 
-## mutants: cargo-mutants over the policy crate's rules, key matching, decisions and readers with the policy crate's own tests, about 800 mutants, some 70 minutes here (installed if missing; MUTANTS_FILES="-f shared/policy/src/kms.rs" to narrow, MUTANTS_ARGS="--iterate" to re-run only what was missed); the report in target/mutants/mutants.out
+## mutants: cargo-mutants over the policy crate's rules, key matching, decisions and readers with the policy crate's own tests, about 800 mutants, some 80 minutes here (installed if missing; MUTANTS_FILES="-f shared/policy/src/kms.rs" to narrow, MUTANTS_ARGS="--iterate" to re-run only what was missed); the report in target/mutants/mutants.out
 MUTANTS_JOBS ?= 2
 MUTANTS_FILES ?= -f 'shared/policy/src/kms.rs' -f 'shared/policy/src/rules/*.rs' -f 'shared/policy/src/decision.rs' -f 'shared/policy/src/event/**'
 mutants:
