@@ -517,6 +517,18 @@ pub fn parse_control(pair: &str) -> Result<(RuleId, ControlMode), String> {
     Ok((rule, mode.trim().parse()?))
 }
 
+/// The settings the fixtures in `events/` are evaluated with (`events/fixtures.env`), for the
+/// crate's unit tests.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::{PolicyConfig, Settings};
+
+    pub(crate) fn config() -> PolicyConfig {
+        let settings = Settings::parse_env_file(include_str!("../../../events/fixtures.env"), "fixtures.env").unwrap();
+        PolicyConfig::from_settings(&settings).unwrap()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

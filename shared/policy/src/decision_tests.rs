@@ -410,8 +410,7 @@ fn a_call_alerts_on_every_finding_a_backstop_only_when_smguard_acted() {
 
 #[test]
 fn a_trail_call_says_why_only_when_it_names_the_key_by_alias() {
-    let settings = Settings::parse_env_file(include_str!("../../../events/fixtures.env"), "fixtures.env").unwrap();
-    let config = PolicyConfig::from_settings(&settings).unwrap();
+    let config = crate::config::fixtures::config();
     let alias = assess(
         include_str!("../../../events/cloudtrail/cloudtrail/update-trail.kms-alias.json"),
         &config,

@@ -1,7 +1,7 @@
 use serde_json::{Value, json};
 
 use super::*;
-use crate::config::Settings;
+use crate::config::{Settings, fixtures};
 use crate::model::{KeyPurpose, Lifecycle, NetworkAttachment, Observed, ResourceKind, Scope};
 
 const GUARD_ROLE: &str = "arn:aws-us-gov:iam::111122223333:role/smguard-guard";
@@ -391,14 +391,8 @@ fn blank_strings_are_no_values() {
     );
 }
 
-/// The fixtures' settings: SageMaker roles and approved output locations.
-fn data_config() -> PolicyConfig {
-    let settings = Settings::parse_env_file(include_str!("../../../../events/fixtures.env"), "fixtures.env").unwrap();
-    PolicyConfig::from_settings(&settings).unwrap()
-}
-
 fn write_of(event: &str) -> crate::s3::S3Write {
-    match normalize(event, &data_config()).subject {
+    match normalize(event, &fixtures::config()).subject {
         Subject::ObjectWrite(write) => *write,
         other => panic!("not an object write: {other:?}"),
     }
@@ -465,7 +459,7 @@ fn parts_carry_their_upload_id_and_a_withheld_owner_is_unknown() {
 fn s3_events_are_ignored_unless_a_sagemaker_role_wrote_under_a_configured_policy() {
     let by_other = include_str!("../../../../events/cloudtrail/s3/put-object.by-data-scientist.json");
     assert!(matches!(
-        normalize(by_other, &data_config()).subject,
+        normalize(by_other, &fixtures::config()).subject,
         Subject::Ignored(IgnoreReason::NotSageMakerRole { .. })
     ));
     let own_bucket = include_str!("../../../../events/cloudtrail/s3/put-object.own-other-bucket.json");
@@ -480,12 +474,12 @@ fn s3_events_are_ignored_unless_a_sagemaker_role_wrote_under_a_configured_policy
     }
     let read = include_str!("../../../../events/cloudtrail/s3/get-object.model-bucket.json");
     assert!(matches!(
-        normalize(read, &data_config()).subject,
+        normalize(read, &fixtures::config()).subject,
         Subject::Ignored(IgnoreReason::Unrelated { .. })
     ));
     let missing_key = include_str!("../../../../events/cloudtrail/s3/put-object.missing-key.json");
     assert_eq!(
-        normalize(missing_key, &data_config()).subject,
+        normalize(missing_key, &fixtures::config()).subject,
         Subject::Unevaluable(EventError::MissingRequired {
             event: "PutObject".into(),
             field: "requestParameters.key".into()
@@ -951,130 +945,5 @@ fn an_unversioned_write_has_no_version() {
         .unwrap();
         event["detail"]["responseElements"]["x-amz-version-id"] = json!(logged);
         assert_eq!(write_of(&event.to_string()).version_id, None, "`{logged}`");
-    }
-}
-
-/// A call on one of smguard's parts or the protected trail, read with the fixtures' settings.
-fn guard_call(source: &str, name: &str, parameters: Value) -> Subject {
-    let record = json!({
-        "eventVersion": "1.11", "eventSource": source, "eventName": name, "awsRegion": "us-gov-west-1",
-        "eventTime": "2026-11-02T14:03:11Z", "recipientAccountId": "111122223333", "eventID": "ct-9",
-        "eventType": "AwsApiCall",
-        "userIdentity": {"type": "IAMUser", "arn": "arn:aws-us-gov:iam::111122223333:user/mallory", "accountId": "111122223333"},
-        "requestParameters": parameters, "responseElements": null
-    });
-    normalize(&record.to_string(), &data_config()).subject
-}
-
-fn part_state(source: &str, name: &str, parameters: Value) -> crate::integrity::PartState {
-    match guard_call(source, name, parameters) {
-        Subject::GuardChange(part) => part.state,
-        other => panic!("{name}: not a guard change: {other:?}"),
-    }
-}
-
-fn guard_call_error(source: &str, name: &str, parameters: Value) -> String {
-    match guard_call(source, name, parameters) {
-        Subject::Unevaluable(error) => error.to_string(),
-        other => panic!("{name}: not unevaluable: {other:?}"),
-    }
-}
-
-#[test]
-fn each_guarded_call_says_what_it_changed() {
-    use crate::integrity::{FunctionState, KeyState, PartState, RuleState, TrailState};
-    let trail = "ml-platform-trail";
-    let key = "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/6a1e2d3c-4b5a-4f6e-8d7c-1b2a3c4d5e6f";
-    let function = "smguard-sagemaker-guard";
-    let rule = "smguard-sagemaker-calls";
-    assert_eq!(
-        part_state("cloudtrail.amazonaws.com", "StartLogging", json!({"name": trail})),
-        PartState::Trail(TrailState {
-            logging: Some(true),
-            ..TrailState::default()
-        })
-    );
-    assert_eq!(
-        part_state("events.amazonaws.com", "DeleteRule", json!({"name": rule})),
-        PartState::Rule(RuleState {
-            exists: Some(false),
-            ..RuleState::default()
-        })
-    );
-    assert_eq!(
-        part_state(
-            "events.amazonaws.com",
-            "RemoveTargets",
-            json!({"rule": rule, "ids": ["guard"]})
-        ),
-        PartState::Rule(RuleState {
-            targets_removed: vec!["guard".to_owned()],
-            ..RuleState::default()
-        })
-    );
-    assert_eq!(
-        part_state(
-            "lambda.amazonaws.com",
-            "UpdateFunctionCode20150331v2",
-            json!({"functionName": function})
-        ),
-        PartState::Function(FunctionState {
-            replaced: Some("code"),
-            ..FunctionState::default()
-        })
-    );
-    assert_eq!(
-        part_state("kms.amazonaws.com", "EnableKey", json!({"keyId": key})),
-        PartState::Key(KeyState {
-            enabled: Some(true),
-            ..KeyState::default()
-        })
-    );
-}
-
-#[test]
-fn a_guarded_call_naming_another_services_arn_is_unevaluable() {
-    let error = guard_call_error(
-        "kms.amazonaws.com",
-        "DisableKey",
-        json!({"keyId": "arn:aws-us-gov:kms:us-gov-west-1:111122223333:alias/smguard"}),
-    );
-    assert!(error.contains("is not the ARN of a kms `key/` resource"), "{error}");
-    let error = guard_call_error(
-        "cloudtrail.amazonaws.com",
-        "StopLogging",
-        json!({"name": "arn:aws-us-gov:s3:::trail/ml-platform-trail"}),
-    );
-    assert!(
-        error.contains("is not the ARN of a cloudtrail `trail/` resource"),
-        "{error}"
-    );
-    let error = guard_call_error(
-        "lambda.amazonaws.com",
-        "DeleteFunction20150331",
-        json!({"functionName": "arn:aws-us-gov:sqs:us-gov-west-1:111122223333:function:smguard-sagemaker-guard"}),
-    );
-    assert!(error.contains("is not a Lambda function ARN"), "{error}");
-    let error = guard_call_error(
-        "sns.amazonaws.com",
-        "Unsubscribe",
-        json!({"subscriptionArn": "arn:aws-us-gov:sqs:us-gov-west-1:111122223333:smguard-alerts:7f1e"}),
-    );
-    assert!(error.contains("is not an SNS subscription ARN"), "{error}");
-}
-
-#[test]
-fn a_call_on_a_guarded_service_that_smguard_does_not_judge_is_unrelated() {
-    for (source, name) in [
-        ("sns.amazonaws.com", "CreateTopic"),
-        ("cloudtrail.amazonaws.com", "CreateTrail"),
-        ("kms.amazonaws.com", "Decrypt"),
-    ] {
-        assert_eq!(
-            guard_call(source, name, json!({"name": "x"})),
-            Subject::Ignored(IgnoreReason::Unrelated {
-                description: format!("`{name}` from `{source}`")
-            })
-        );
     }
 }

@@ -323,8 +323,7 @@ fn rules_severities_and_modes_print_as_their_wire_names() {
 
 #[test]
 fn a_write_outside_is_high_in_an_own_bucket_and_critical_in_anothers() {
-    let settings = Settings::parse_env_file(include_str!("../../../../events/fixtures.env"), "fixtures.env").unwrap();
-    let config = PolicyConfig::from_settings(&settings).unwrap();
+    let config = crate::config::fixtures::config();
     let severity = |event: &str| {
         let decision = crate::assess(event, &config);
         let write = decision.write.expect("an S3 write");
@@ -387,8 +386,7 @@ fn smguards_function_passes_integrity_only_when_it_exists_unthrottled_and_unchan
 
 #[test]
 fn a_write_outside_names_every_approved_location() {
-    let settings = Settings::parse_env_file(include_str!("../../../../events/fixtures.env"), "fixtures.env").unwrap();
-    let config = PolicyConfig::from_settings(&settings).unwrap();
+    let config = crate::config::fixtures::config();
     let approved = [
         "`s3://ml-platform-model-output-111122223333/`",
         "`s3://ml-platform-shared-111122223333/output/`",

@@ -506,15 +506,37 @@ fn key(call: &str, p: &CallParameters, site: &CallSite, event: &str) -> Result<(
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::unversioned;
     use crate::config::{GUARD_FUNCTION_ARNS, GUARD_RULE_ARNS, PROTECTED_TRAILS, PolicyConfig, Settings};
+    use crate::event::{IgnoreReason, Subject};
+    use crate::integrity::{FunctionState, KeyState, PartState, RuleState, TrailState};
 
-    fn part_named(source: &str, name: &str, parameters: &str) -> Option<String> {
-        let event = format!(
+    /// A bare CloudTrail record of `name` from `source` by someone other than smguard.
+    fn record(source: &str, name: &str, parameters: &str) -> String {
+        format!(
             r#"{{"eventSource":"{source}","eventName":"{name}","awsRegion":"us-gov-west-1","recipientAccountId":"111122223333",
                "userIdentity":{{"type":"IAMUser","arn":"arn:aws-us-gov:iam::111122223333:user/someone","accountId":"111122223333"}},
                "requestParameters":{parameters},"responseElements":null,"eventID":"e"}}"#
-        );
+        )
+    }
+
+    /// A call read with the fixtures' settings, which name every kind of part.
+    fn read(source: &str, name: &str, parameters: serde_json::Value) -> Subject {
+        let config = crate::config::fixtures::config();
+        crate::normalize(&record(source, name, &parameters.to_string()), &config).subject
+    }
+
+    fn part_state(source: &str, name: &str, parameters: serde_json::Value) -> PartState {
+        match read(source, name, parameters) {
+            Subject::GuardChange(part) => part.state,
+            other => panic!("{name}: not a guard change: {other:?}"),
+        }
+    }
+
+    fn part_named(source: &str, name: &str, parameters: &str) -> Option<String> {
+        let event = record(source, name, parameters);
         let watched = [
             (
                 PROTECTED_TRAILS,
@@ -609,5 +631,113 @@ mod tests {
         assert_eq!(unversioned("Call2015"), "Call2015", "not a version");
         assert_eq!(unversioned("Call20150331x"), "Call20150331x");
         assert_eq!(unversioned("Call20150331v"), "Call20150331v");
+    }
+
+    #[test]
+    fn each_guarded_call_says_what_it_changed() {
+        let trail = "ml-platform-trail";
+        let key = "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/6a1e2d3c-4b5a-4f6e-8d7c-1b2a3c4d5e6f";
+        let function = "smguard-sagemaker-guard";
+        let rule = "smguard-sagemaker-calls";
+        for (source, name, parameters, state) in [
+            (
+                "cloudtrail.amazonaws.com",
+                "StartLogging",
+                json!({"name": trail}),
+                PartState::Trail(TrailState {
+                    logging: Some(true),
+                    ..TrailState::default()
+                }),
+            ),
+            (
+                "events.amazonaws.com",
+                "DeleteRule",
+                json!({"name": rule}),
+                PartState::Rule(RuleState {
+                    exists: Some(false),
+                    ..RuleState::default()
+                }),
+            ),
+            (
+                "events.amazonaws.com",
+                "RemoveTargets",
+                json!({"rule": rule, "ids": ["guard"]}),
+                PartState::Rule(RuleState {
+                    targets_removed: vec!["guard".to_owned()],
+                    ..RuleState::default()
+                }),
+            ),
+            (
+                "lambda.amazonaws.com",
+                "UpdateFunctionCode20150331v2",
+                json!({"functionName": function}),
+                PartState::Function(FunctionState {
+                    replaced: Some("code"),
+                    ..FunctionState::default()
+                }),
+            ),
+            (
+                "kms.amazonaws.com",
+                "EnableKey",
+                json!({"keyId": key}),
+                PartState::Key(KeyState {
+                    enabled: Some(true),
+                    ..KeyState::default()
+                }),
+            ),
+        ] {
+            assert_eq!(part_state(source, name, parameters), state, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_guarded_call_naming_another_services_arn_is_unevaluable() {
+        for (source, name, parameters, reason) in [
+            (
+                "kms.amazonaws.com",
+                "DisableKey",
+                json!({"keyId": "arn:aws-us-gov:kms:us-gov-west-1:111122223333:alias/smguard"}),
+                "is not the ARN of a kms `key/` resource",
+            ),
+            (
+                "cloudtrail.amazonaws.com",
+                "StopLogging",
+                json!({"name": "arn:aws-us-gov:s3:::trail/ml-platform-trail"}),
+                "is not the ARN of a cloudtrail `trail/` resource",
+            ),
+            (
+                "lambda.amazonaws.com",
+                "DeleteFunction20150331",
+                json!({"functionName": "arn:aws-us-gov:sqs:us-gov-west-1:111122223333:function:smguard-sagemaker-guard"}),
+                "is not a Lambda function ARN",
+            ),
+            (
+                "sns.amazonaws.com",
+                "Unsubscribe",
+                json!({"subscriptionArn": "arn:aws-us-gov:sqs:us-gov-west-1:111122223333:smguard-alerts:7f1e"}),
+                "is not an SNS subscription ARN",
+            ),
+        ] {
+            match read(source, name, parameters) {
+                Subject::Unevaluable(error) => assert!(error.to_string().contains(reason), "{name}: {error}"),
+                other => panic!("{name}: not unevaluable: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_call_on_a_guarded_service_that_smguard_does_not_judge_is_unrelated() {
+        for (source, name) in [
+            ("sns.amazonaws.com", "CreateTopic"),
+            ("cloudtrail.amazonaws.com", "CreateTrail"),
+            ("kms.amazonaws.com", "Decrypt"),
+        ] {
+            assert_eq!(
+                read(source, name, json!({"name": "x"})),
+                Subject::Ignored(IgnoreReason::Unrelated {
+                    description: format!("`{name}` from `{source}`")
+                })
+            );
+        }
     }
 }
