@@ -35,11 +35,12 @@ fn every_case_gives_its_expected_result() {
     );
 }
 
-/// What every fixture's resource must look like whatever the rules say: the name and status word
-/// the event carries (a state change always carries its status); an ARN of its kind in
-/// the event's partition, Region and account that ends in its name (or, for a kind addressed by
-/// ID, its ID; a HyperPod cluster's, in the ID SageMaker gave it); an ID only on the kinds that are addressed by one; a status word only on the kinds
-/// that have one (or inferred from the call).
+/// What every fixture's resource must look like whatever the rules say: the name, status word and
+/// tags the event carries (a state change always carries its status); an ARN of its kind in the
+/// event's partition, Region and account that ends in its name (or, for a kind addressed by ID,
+/// its ID; a HyperPod cluster's, in the ID SageMaker gave it); an ID only on the kinds that are
+/// addressed by one; a status word only on the kinds that have one (or inferred from the call);
+/// no reason once decided.
 #[test]
 fn every_resource_read_has_the_arn_id_and_status_its_kind_has() {
     use smguard_policy::ResourceKind;
@@ -52,11 +53,11 @@ fn every_resource_read_has_the_arn_id_and_status_its_kind_has() {
         resources += 1;
         let label = case.label();
         // A reason says why a resource cannot be decided: a decided one has none.
-        if matches!(decision.outcome, Outcome::Compliant | Outcome::NonCompliant) {
+        let decided = matches!(decision.outcome, Outcome::Compliant | Outcome::NonCompliant);
+        if decided {
             assert_eq!(decision.reason, None, "{label}");
         }
         // The tags a call sets are the resource's (when its parameters are read at all).
-        let decided = matches!(decision.outcome, Outcome::Compliant | Outcome::NonCompliant);
         let tags = serde_json::from_str::<serde_json::Value>(&text)
             .ok()
             .filter(|_| decided)
@@ -152,36 +153,37 @@ fn every_resource_read_has_the_arn_id_and_status_its_kind_has() {
 /// The members each Create call always has that smguard reads (the API reference's "Required:
 /// Yes"): a record without one is truncated or not the call it claims, so it is read into no
 /// resource with AWS defaults but is unevaluable (or, with an ARN in the response, described).
-const REQUIRED: &[(&str, &[&str])] = &[
-    ("CreateNotebookInstance", &["instanceType", "roleArn"]),
-    ("CreateTrainingJob", &["resourceConfig", "outputDataConfig"]),
-    ("CreateProcessingJob", &["processingResources"]),
+/// Each requirement is one member or, where the API takes either of two, both: all are removed
+/// and the first is the one named.
+const REQUIRED: &[(&str, &[&[&str]])] = &[
+    ("CreateNotebookInstance", &[&["instanceType"], &["roleArn"]]),
+    ("CreateTrainingJob", &[&["resourceConfig"], &["outputDataConfig"]]),
+    ("CreateProcessingJob", &[&["processingResources"]]),
     (
         "CreateTransformJob",
-        &["modelName", "transformOutput", "transformResources"],
+        &[&["modelName"], &["transformOutput"], &["transformResources"]],
     ),
-    ("CreateEndpointConfig", &["productionVariants"]),
-    ("CreateEndpoint", &["endpointConfigName"]),
-    ("CreateDomain", &["defaultUserSettings"]),
-    ("CreateUserProfile", &["domainId"]),
-    ("CreateSpace", &["domainId"]),
-    ("CreateCompilationJob", &["outputConfig"]),
-    ("CreateAutoMLJob", &["outputDataConfig"]),
-    ("CreateAutoMLJobV2", &["outputDataConfig"]),
-    ("CreateLabelingJob", &["outputConfig"]),
-    ("CreateCluster", &["instanceGroups"]),
-    ("CreateMonitoringSchedule", &["monitoringScheduleConfig"]),
-    ("CreateOptimizationJob", &["outputConfig"]),
-    ("CreateInferenceExperiment", &["endpointName"]),
-    ("CreateEdgePackagingJob", &["outputConfig"]),
-    ("CreateDataQualityJobDefinition", &["jobResources"]),
-    ("CreateModelQualityJobDefinition", &["jobResources"]),
-    ("CreateModelBiasJobDefinition", &["jobResources"]),
-    ("CreateModelExplainabilityJobDefinition", &["jobResources"]),
-    // One of the two, as the API says: both absent is the missing member.
+    ("CreateEndpointConfig", &[&["productionVariants"]]),
+    ("CreateEndpoint", &[&["endpointConfigName"]]),
+    ("CreateDomain", &[&["defaultUserSettings"]]),
+    ("CreateUserProfile", &[&["domainId"]]),
+    ("CreateSpace", &[&["domainId"]]),
+    ("CreateCompilationJob", &[&["outputConfig"]]),
+    ("CreateAutoMLJob", &[&["outputDataConfig"]]),
+    ("CreateAutoMLJobV2", &[&["outputDataConfig"]]),
+    ("CreateLabelingJob", &[&["outputConfig"]]),
+    ("CreateCluster", &[&["instanceGroups"]]),
+    ("CreateMonitoringSchedule", &[&["monitoringScheduleConfig"]]),
+    ("CreateOptimizationJob", &[&["outputConfig"]]),
+    ("CreateInferenceExperiment", &[&["endpointName"]]),
+    ("CreateEdgePackagingJob", &[&["outputConfig"]]),
+    ("CreateDataQualityJobDefinition", &[&["jobResources"]]),
+    ("CreateModelQualityJobDefinition", &[&["jobResources"]]),
+    ("CreateModelBiasJobDefinition", &[&["jobResources"]]),
+    ("CreateModelExplainabilityJobDefinition", &[&["jobResources"]]),
     (
         "CreateHyperParameterTuningJob",
-        &["trainingJobDefinition", "trainingJobDefinitions"],
+        &[&["trainingJobDefinition", "trainingJobDefinitions"]],
     ),
 ];
 
@@ -191,10 +193,11 @@ fn a_create_call_without_a_member_the_api_requires_is_never_read_with_defaults()
     use smguard_policy::{EventError, Subject, normalize};
     let mut checked = std::collections::BTreeSet::new();
     for case in cases::load() {
+        let text = case.event();
         // Only fixtures read into a resource as they are (an endpoint waits for its
         // configuration); not an ignored call, a duplicate key or a member already missing.
         if !matches!(
-            normalize(&case.event(), &case.config()).subject,
+            normalize(&text, &case.config()).subject,
             Subject::Resource(_)
                 | Subject::Unread {
                     error: EventError::DependsOn { .. },
@@ -203,11 +206,11 @@ fn a_create_call_without_a_member_the_api_requires_is_never_read_with_defaults()
         ) {
             continue;
         }
-        let Ok(event) = serde_json::from_str::<Value>(&case.event()) else {
+        let Ok(event) = serde_json::from_str::<Value>(&text) else {
             continue;
         };
         let detail = &event["detail"];
-        let name = detail["eventName"].as_str().unwrap_or_default().to_owned();
+        let name = detail["eventName"].as_str().unwrap_or_default();
         let Some((_, required)) = REQUIRED.iter().find(|(call, _)| *call == name) else {
             continue;
         };
@@ -217,42 +220,30 @@ fn a_create_call_without_a_member_the_api_requires_is_never_read_with_defaults()
         if detail.get("errorCode").is_some() {
             continue;
         }
-        let fields: &[&str] = if name == "CreateHyperParameterTuningJob" {
-            &["trainingJobDefinition"]
-        } else {
-            required
-        };
-        for field in fields {
+        for members in *required {
             let mut without = parameters.clone();
-            let removed: Vec<&&str> = required
+            // Every member removed (`count`, not `any`, which would stop at the first).
+            if members
                 .iter()
-                .filter(|f| name == "CreateHyperParameterTuningJob" || *f == field)
-                .filter(|f| without.remove(**f).is_some())
-                .collect();
-            if removed.is_empty() {
+                .filter(|member| without.remove(**member).is_some())
+                .count()
+                == 0
+            {
                 continue;
             }
+            let Some(named) = members.first() else { continue };
             let mut event = event.clone();
             event["detail"]["requestParameters"] = Value::Object(without);
-            let label = format!("{} without `{field}`", case.label());
+            let label = format!("{} without `{named}`", case.label());
             let error = match normalize(&event.to_string(), &case.config()).subject {
                 Subject::Unevaluable(error) | Subject::Unread { error, .. } => error.to_string(),
                 other => panic!("{label}: read as {other:?}"),
             };
-            assert!(error.contains(&format!("{field}`")), "{label}: {error}");
-            checked.insert((name.clone(), *field));
+            assert!(error.contains(&format!("{named}`")), "{label}: {error}");
+            checked.insert((name.to_owned(), *named));
         }
     }
-    let expected: usize = REQUIRED
-        .iter()
-        .map(|(call, fields)| {
-            if *call == "CreateHyperParameterTuningJob" {
-                1
-            } else {
-                fields.len()
-            }
-        })
-        .sum();
+    let expected: usize = REQUIRED.iter().map(|(_, required)| required.len()).sum();
     assert_eq!(
         checked.len(),
         expected,
