@@ -54,6 +54,14 @@ fn state_change(detail_type: &str, detail: Value) -> String {
     .to_string()
 }
 
+/// The least a notebook's state change carries: its name and status.
+fn notebook_in_service() -> String {
+    state_change(
+        "SageMaker Notebook Instance State Change",
+        json!({"NotebookInstanceName": "nb", "NotebookInstanceStatus": "InService"}),
+    )
+}
+
 fn resource(raw: &str) -> Resource {
     match normalize(raw, &config()).subject {
         Subject::Resource(resource) => *resource,
@@ -489,10 +497,7 @@ fn s3_events_are_ignored_unless_a_sagemaker_role_wrote_under_a_configured_policy
 
 #[test]
 fn the_envelope_gives_the_events_id_time_and_place_and_its_resources_the_arn() {
-    let raw = state_change(
-        "SageMaker Notebook Instance State Change",
-        json!({"NotebookInstanceName": "nb", "NotebookInstanceStatus": "InService"}),
-    );
+    let raw = notebook_in_service();
     let event = normalize(&raw, &config());
     assert_eq!(event.info.id.as_deref(), Some("eb-2"));
     assert_eq!(
@@ -520,11 +525,7 @@ fn the_envelope_gives_the_events_id_time_and_place_and_its_resources_the_arn() {
 #[test]
 fn a_resource_is_located_by_its_arn_and_by_the_envelope_where_the_arn_is_blank() {
     let located = |arn: &str| {
-        let raw = state_change(
-            "SageMaker Notebook Instance State Change",
-            json!({"NotebookInstanceName": "nb", "NotebookInstanceStatus": "InService"}),
-        )
-        .replace(
+        let raw = notebook_in_service().replace(
             "arn:aws-us-gov:sagemaker:us-gov-west-1:111122223333:notebook-instance/nb",
             arn,
         );
@@ -559,11 +560,7 @@ fn a_domain_without_an_arn_is_addressed_by_its_id() {
 
 #[test]
 fn an_envelope_is_read_as_one_even_with_a_top_level_event_source() {
-    let mut raw: Value = serde_json::from_str(&state_change(
-        "SageMaker Notebook Instance State Change",
-        json!({"NotebookInstanceName": "nb", "NotebookInstanceStatus": "InService"}),
-    ))
-    .unwrap();
+    let mut raw: Value = serde_json::from_str(&notebook_in_service()).unwrap();
     raw["eventSource"] = json!("sagemaker.amazonaws.com");
     let r = resource(&raw.to_string());
     assert_eq!((r.kind, r.name.as_str()), (ResourceKind::NotebookInstance, "nb"));
