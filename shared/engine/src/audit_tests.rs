@@ -129,9 +129,7 @@ impl World {
             part_bytes: PART_BYTES,
         }
     }
-}
 
-impl World {
     /// A complete `respond: true` run in enforce mode, with all the time it needs.
     async fn responding_run(&self, run_id: &str) -> Summary {
         complete(
